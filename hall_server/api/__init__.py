@@ -1,0 +1,1 @@
+"""HTTP routes: one router per resource. Routes parse, call the engine, return JSON."""

@@ -1,0 +1,110 @@
+"""What every route needs: the hall, the caller, role checks, and the one way to
+change state — :func:`mutate` — which makes a change idempotent by ``request_id``
+and writes the audit log."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Callable
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+
+from hall_server.auth import Principal
+from hall_server.clock import iso
+from hall_server.domain.model import DomainError
+from hall_server.errors import HallError, forbidden, invalid
+from hall_server.runtime import Hall
+from hall_server.store import Tx
+
+log = logging.getLogger("hall_server.api")
+
+
+def get_hall(request: Request) -> Hall:
+    return request.app.state.hall
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.query_params.get("access_token")  # EventSource cannot set headers
+
+
+def get_principal(request: Request) -> Principal:
+    hall = request.app.state.hall
+    return request.app.state.auth.principal(bearer(request), hall.now())
+
+
+def roles(*allowed: str) -> Callable[..., Principal]:
+    """A dependency that lets only these roles through (``"any"`` = any token)."""
+
+    def check(principal: Principal = Depends(get_principal)) -> Principal:
+        if "any" not in allowed and principal.role not in allowed:
+            raise forbidden()
+        return principal
+
+    return check
+
+
+def own_window(principal: Principal, window_id: str) -> None:
+    """A clerk acts only on the window of their session or device."""
+    if principal.role == "counter" and principal.window_id != window_id:
+        raise HallError("forbidden", "只能操作本人所在窗口", "a clerk may act only on their own window")
+
+
+def check_request_id(request_id: str | None) -> None:
+    if request_id is not None and not (0 < len(request_id) <= 64):
+        raise invalid("request_id 长度应为 1 至 64 个字符", "request_id must be 1 to 64 characters")
+
+
+def mutate(request: Request, principal: Principal, action: str, target: str | None,
+           body: Callable[[Tx], Any], *, request_id: str | None = None, status: int = 200) -> JSONResponse:
+    """Run ``body`` in one transaction; same ``request_id`` from the same token within
+    24 h returns the first result and changes nothing again. Audits the outcome."""
+    hall: Hall = request.app.state.hall
+    check_request_id(request_id)
+    now = hall.now()
+    try:
+        with hall.store.transaction(now) as tx:
+            if request_id:
+                seen = tx.one("SELECT status, body FROM idempotency WHERE token_hash = ? AND request_id = ? "
+                              "AND created_at > ?", (principal.token_hash, request_id, iso(now.replace(microsecond=0) - _DAY)))
+                if seen:
+                    return JSONResponse(json.loads(seen["body"]), status_code=seen["status"], headers={"Idempotent-Replay": "true"})
+            result = body(tx)
+            if request_id:
+                tx.execute("INSERT OR REPLACE INTO idempotency (token_hash, request_id, status, body, created_at) "
+                           "VALUES (?, ?, ?, ?, ?)", (principal.token_hash, request_id, status,
+                                                      json.dumps(result, ensure_ascii=False), iso(now)))
+            audit(tx, principal, action, target, "ok")
+    except DomainError as err:
+        failure(hall, principal, action, target, err.code)
+        raise HallError.from_domain(err) from err
+    except HallError as err:
+        failure(hall, principal, action, target, err.code)
+        raise
+    return JSONResponse(result, status_code=status)
+
+
+def audit(tx: Tx, principal: Principal, action: str, target: str | None, result: str, detail: dict | None = None) -> None:
+    tx.insert("audit", {"at": iso(tx.at), "actor": principal.subject, "role": principal.role, "action": action,
+                        "target": target, "result": result,
+                        "detail": json.dumps(detail, ensure_ascii=False) if detail else None})
+
+
+def failure(hall: Hall, principal: Principal, action: str, target: str | None, code: str) -> None:
+    """Audit a refused action in its own transaction (the refused one rolled back)."""
+    if code == "storage_error":
+        log.error("audit skipped for %s (%s): storage unavailable", action, principal.subject)
+        return
+    try:
+        with hall.store.transaction(hall.now()) as tx:
+            audit(tx, principal, action, target, f"refused:{code}")
+    except HallError:
+        log.error("could not audit refused %s by %s", action, principal.subject)
+
+
+from datetime import timedelta  # noqa: E402  (kept beside its one use)
+
+_DAY = timedelta(hours=24)

@@ -1,0 +1,85 @@
+"""Health, the hall's catalogue, the live queue snapshot, logins and device heartbeats."""
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, Request
+
+from hall_server import __version__
+from hall_server.api.deps import audit, get_hall, get_principal, mutate, roles
+from hall_server.api.schemas import Heartbeat, Login
+from hall_server.auth import Principal
+from hall_server.clock import iso
+from hall_server.engine.queue import snapshot
+from hall_server.errors import HallError
+from hall_server.runtime import Hall
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/health")
+def health(hall: Hall = Depends(get_hall)):
+    return {"status": "ok", "version": __version__, "time": iso(hall.now())}
+
+
+@router.get("/hall")
+def hall_catalogue(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+    return hall.catalogue()
+
+
+@router.get("/queue")
+def queue(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+    return snapshot(hall)
+
+
+@router.post("/auth/login")
+def login(body: Login, request: Request):
+    hall: Hall = request.app.state.hall
+    auth = request.app.state.auth
+    anonymous = Principal(body.username, "anonymous", "session", "-")
+    with hall.store.transaction(hall.now()) as tx:
+        outcome = auth.login(tx, body.username, body.password, body.window_id)
+        audit(tx, anonymous, "auth.login", body.username,
+              "ok" if isinstance(outcome, dict) else f"refused:{outcome.code}")
+    if isinstance(outcome, HallError):
+        raise outcome
+    return outcome
+
+
+@router.post("/auth/logout")
+def logout(request: Request, who: Principal = Depends(get_principal)):
+    hall: Hall = request.app.state.hall
+
+    def revoke(tx):
+        tx.execute("UPDATE tokens SET revoked_at = ? WHERE token_hash = ?", (iso(tx.at), who.token_hash))
+        return {"ok": True}
+
+    response = mutate(request, who, "auth.logout", who.subject, revoke)
+    request.app.state.auth.forget()
+    return response
+
+
+@router.post("/devices/heartbeat")
+def heartbeat(body: Heartbeat, request: Request, who: Principal = Depends(roles("kiosk", "counter", "display", "agent"))):
+    hall: Hall = request.app.state.hall
+
+    def record(tx):
+        components = json.dumps(body.components, ensure_ascii=False, sort_keys=True)
+        before = tx.one("SELECT components FROM devices WHERE name = ?", (body.device,))
+        tx.execute("INSERT INTO devices (name, role, last_seen, components) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT(name) DO UPDATE SET role = excluded.role, last_seen = excluded.last_seen, "
+                   "components = excluded.components", (body.device, who.role, iso(tx.at), components))
+        if before is None or before["components"] != components:
+            tx.event("device.health", {"device": body.device, "role": who.role, "components": body.components})
+        return {"ok": True, "time": iso(tx.at)}
+
+    with hall.store.transaction(hall.now()) as tx:
+        return record(tx)
+
+
+@router.get("/devices")
+def devices(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager", "admin"))):
+    found = hall.store.all("SELECT * FROM devices ORDER BY name")
+    for row in found:
+        row["components"] = json.loads(row["components"])
+    return {"devices": found}

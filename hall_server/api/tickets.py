@@ -1,0 +1,99 @@
+"""Tickets: issue, look up, public status, requeue, cancel."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from hall_server.api.deps import get_hall, mutate, own_window, roles
+from hall_server.api.schemas import Action, TicketCreate
+from hall_server.auth import Principal
+from hall_server.domain import policy as call_policy
+from hall_server.domain.model import Priority, TicketState
+from hall_server.engine import tickets as engine
+from hall_server.engine.tickets import IdCardInput, estimate_minutes
+from hall_server.engine.views import ticket_view
+from hall_server.errors import HallError, not_found
+from hall_server.runtime import Hall
+from hall_server.store import tickets as rows
+
+router = APIRouter(tags=["tickets"])
+
+
+@router.post("/tickets", status_code=201)
+def issue_ticket(body: TicketCreate, request: Request, who: Principal = Depends(roles("kiosk", "manager"))):
+    hall: Hall = request.app.state.hall
+    card = IdCardInput(body.id_card.number, body.id_card.name) if body.id_card else None
+    return mutate(request, who, "ticket.issue", body.service_code or body.category_code,
+                  lambda tx: engine.issue(hall, tx, service_code=body.service_code, category_code=body.category_code,
+                                          card=card, priority=Priority(body.priority), channel=body.channel,
+                                          role=who.role),
+                  request_id=body.request_id, status=201)
+
+
+@router.get("/tickets")
+def list_tickets(state: str = "waiting", category: str | None = None, hall: Hall = Depends(get_hall),
+                 who: Principal = Depends(roles("counter", "manager"))):
+    """Tickets in one state (default the waiting line), oldest first."""
+    if state not in {s.value for s in TicketState}:
+        raise HallError("invalid_input", f"未知状态：{state}", f"unknown state {state}")
+    params: list = [state, hall.day()]
+    where = "state = ? AND day = ?"
+    if category:
+        where += " AND category = ?"
+        params.append(category)
+    found = hall.store.all(f"SELECT * FROM tickets WHERE {where} ORDER BY queued_at LIMIT 500", params)
+    return {"tickets": [ticket_view(hall, rows.from_row(r), role=who.role) for r in found]}
+
+
+@router.get("/tickets/{ticket_id}")
+def get_ticket(ticket_id: str, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+    row = hall.store.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+    if row is None:
+        raise not_found("号票", "ticket")
+    history = hall.store.all("SELECT at, action, from_state, to_state, window_id FROM ticket_history "
+                             "WHERE ticket_id = ? ORDER BY id", (ticket_id,))
+    return ticket_view(hall, rows.from_row(row), role=who.role, history=history)
+
+
+@router.get("/ticket-status/{status_token}")
+def ticket_status(status_token: str, hall: Hall = Depends(get_hall)):
+    """The resident's phone view: never personal data."""
+    row = hall.store.one("SELECT * FROM tickets WHERE status_token = ?", (status_token,))
+    if row is None:
+        raise not_found("号票", "ticket")
+    ticket = rows.from_row(row)
+    out = {"number": ticket.number, "state": ticket.state.value, "category": ticket.category,
+           "category_name": hall.categories[ticket.category].name if ticket.category in hall.categories else None,
+           "issued_at": ticket.issued_at.isoformat(timespec="seconds"), "ahead": None, "est_wait_min": None,
+           "window": None}
+    if ticket.state == TicketState.WAITING:
+        with hall.store.transaction(hall.now()) as tx:
+            waiting = rows.waiting(tx)
+            windows = [hall.window_rules(w) for w in tx.all("SELECT * FROM windows")]
+            ahead = call_policy.queue_position(ticket, waiting, windows, tx.at)
+            out.update(ahead=ahead, est_wait_min=estimate_minutes(hall, tx, ticket.category, ahead))
+    elif ticket.window_id:
+        window = hall.store.one("SELECT number, name FROM windows WHERE id = ?", (ticket.window_id,))
+        out["window"] = window
+    return out
+
+
+@router.post("/tickets/{ticket_id}/requeue")
+def requeue(ticket_id: str, request: Request, body: Action | None = None,
+            who: Principal = Depends(roles("counter", "manager"))):
+    hall: Hall = request.app.state.hall
+    row = hall.store.one("SELECT window_id FROM tickets WHERE id = ?", (ticket_id,))
+    if row and row["window_id"]:
+        own_window(who, row["window_id"])
+    policy = hall.window_policies.get(row["window_id"]) if row and row["window_id"] else None
+    return mutate(request, who, "ticket.requeue", ticket_id,
+                  lambda tx: ticket_view(hall, engine.requeue(hall, tx, ticket_id, who.subject,
+                                                              policy or hall.default_policy), role=who.role),
+                  request_id=body.request_id if body else None)
+
+
+@router.post("/tickets/{ticket_id}/cancel")
+def cancel(ticket_id: str, request: Request, body: Action | None = None, who: Principal = Depends(roles("manager"))):
+    hall: Hall = request.app.state.hall
+    return mutate(request, who, "ticket.cancel", ticket_id,
+                  lambda tx: ticket_view(hall, engine.cancel(hall, tx, ticket_id, who.subject), role=who.role),
+                  request_id=body.request_id if body else None)

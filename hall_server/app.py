@@ -1,0 +1,118 @@
+"""``create_app(settings)``: the FastAPI application of one hall."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hall_server import __version__, housekeeping
+from hall_server.api import appointments, evaluations, events, stats, system, tickets, windows
+from hall_server.auth import Authenticator
+from hall_server.clock import Clock
+from hall_server.config import HallConfig, load_hall_config
+from hall_server.errors import HallError
+from hall_server.events import EventHub
+from hall_server.runtime import Hall, load_or_create_key
+from hall_server.store import Store
+
+log = logging.getLogger("hall_server")
+
+MAX_BODY_BYTES = 1_000_000
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "hall.example.toml"
+
+
+@dataclass
+class Settings:
+    """What a hall server needs to start; everything else comes from the hall file."""
+
+    config_path: Path = DEFAULT_CONFIG
+    data_dir: Path | None = None          # overrides [server].data_dir
+    clock: Clock | None = None            # injected in tests and simulations
+    config: HallConfig | None = None      # an already loaded config (tests)
+    extra: dict = field(default_factory=dict)
+
+
+def build_hall(settings: Settings) -> Hall:
+    config = settings.config or load_hall_config(settings.config_path)
+    data_dir = Path(settings.data_dir or config.server.data_path).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    clock = settings.clock or Clock(config.hall.tzinfo)
+    store = Store(data_dir / "hall.sqlite3")
+    key_file = Path(config.server.id_hash_key_file)
+    key = load_or_create_key(key_file if key_file.is_absolute() else data_dir / key_file)
+    return Hall(config, store, clock, key, data_dir)
+
+
+def create_app(settings: Settings | None = None, hall: Hall | None = None) -> FastAPI:
+    hall = hall or build_hall(settings or Settings())
+    hub = EventHub(hall.store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        hub.bind(asyncio.get_running_loop())
+        upkeep = asyncio.create_task(housekeeping.loop(hall))
+        yield
+        upkeep.cancel()
+
+    app = FastAPI(title="hallterm hall server", version=__version__, lifespan=lifespan,
+                  description="政务服务大厅排队叫号、评价与自助服务 / queue, evaluation and self-service for a service hall")
+    app.state.hall = hall
+    app.state.hub = hub
+    server = hall.config.server
+    app.state.auth = Authenticator(hall.store, ttl_hours=server.token_ttl_hours,
+                                   max_failures=server.login_max_failures, lockout_minutes=server.login_lockout_minutes)
+    for module in (system, tickets, windows, appointments, evaluations, stats, events):
+        app.include_router(module.router, prefix="/api/v1")
+    _install_error_handlers(app)
+    _install_body_limit(app)
+    return app
+
+
+def _error(status: int, code: str, zh: str, en: str, **details) -> JSONResponse:
+    return JSONResponse(HallError(code, zh, en, status=status, **details).body(), status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HallError)
+    async def hall_error(request: Request, exc: HallError):
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        problems = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")} for e in exc.errors()]
+        where = "，".join(".".join(p["loc"][1:] or p["loc"]) for p in problems[:3])
+        return _error(422, "invalid_input", f"请求内容不正确：{where}", f"invalid request: {where}", problems=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        texts = {404: ("not_found", "没有这个地址", "no such address"),
+                 405: ("invalid_input", "不支持此请求方法", "method not allowed")}
+        code, zh, en = texts.get(exc.status_code, ("invalid_input", "请求无法处理", str(exc.detail)))
+        return _error(exc.status_code, code, zh, en)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error(500, "internal", "服务器内部错误，已记录，请稍后重试", "internal server error; it was logged")
+
+
+def _install_body_limit(app: FastAPI) -> None:
+    """Refuse bodies over 1 MB and non-JSON bodies before they are read."""
+
+    @app.middleware("http")
+    async def limit(request: Request, call_next):
+        if request.method in ("POST", "PUT", "PATCH"):
+            length = request.headers.get("content-length")
+            if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+                return _error(413, "too_large", "请求内容过大", "request body too large")
+            ctype = request.headers.get("content-type", "")
+            if length not in (None, "0") and ctype and not ctype.startswith("application/json"):
+                return _error(415, "unsupported_media_type", "请求内容须为 JSON", "request body must be JSON")
+        return await call_next(request)

@@ -1,0 +1,139 @@
+"""People and devices: argon2 password hashes, login lockout, expiring session
+tokens, hashed device tokens, and the principal a request acts as."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from hall_server.clock import iso
+from hall_server.errors import HallError, invalid, unauthenticated
+from hall_server.store import Store, Tx
+
+ROLES = ("kiosk", "counter", "display", "agent", "manager", "admin")
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str           # username or device name
+    role: str
+    kind: str              # 'session' | 'device'
+    token_hash: str
+    window_id: str | None = None
+    expires_at: str | None = None
+
+
+def token_hash(token: str) -> str:
+    """Tokens are 256-bit random, so a plain SHA-256 is a safe stored form."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(tx: Tx, username: str, password: str, role: str, *, display_name: str | None = None,
+                staff_no: str | None = None, window_id: str | None = None) -> None:
+    if role not in ROLES:
+        raise invalid(f"未知角色：{role}", f"unknown role {role}")
+    if len(password) < 8:
+        raise invalid("密码至少 8 位", "passwords need at least 8 characters")
+    if tx.one("SELECT username FROM users WHERE username = ?", (username,)):
+        raise HallError("conflict", f"用户 {username} 已存在", f"user {username} exists")
+    tx.insert("users", {"username": username, "password_hash": hash_password(password), "role": role,
+                        "display_name": display_name, "staff_no": staff_no, "window_id": window_id,
+                        "failed_count": 0, "locked_until": None, "disabled": 0, "created_at": iso(tx.at)})
+
+
+def issue_token(tx: Tx, *, kind: str, subject: str, role: str, window_id: str | None = None,
+                expires_at: datetime | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    tx.insert("tokens", {"token_hash": token_hash(token), "kind": kind, "subject": subject, "role": role,
+                         "window_id": window_id, "created_at": iso(tx.at), "expires_at": iso(expires_at),
+                         "revoked_at": None})
+    return token
+
+
+def create_device_token(tx: Tx, name: str, role: str, window_id: str | None = None) -> str:
+    if role not in ROLES:
+        raise invalid(f"未知角色：{role}", f"unknown role {role}")
+    return issue_token(tx, kind="device", subject=name, role=role, window_id=window_id)
+
+
+def revoke(tx: Tx, subject: str) -> int:
+    cur = tx.execute("UPDATE tokens SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL", (iso(tx.at), subject))
+    return cur.rowcount
+
+
+class Authenticator:
+    """Resolves bearer tokens (with a small cache) and runs logins."""
+
+    def __init__(self, store: Store, *, ttl_hours: float, max_failures: int, lockout_minutes: float):
+        self.store = store
+        self.ttl = timedelta(hours=ttl_hours)
+        self.max_failures = max_failures
+        self.lockout = timedelta(minutes=lockout_minutes)
+        self._cache: dict[str, Principal] = {}
+
+    def principal(self, token: str | None, now: datetime) -> Principal:
+        if not token:
+            raise unauthenticated()
+        digest = token_hash(token)
+        found = self._cache.get(digest)
+        if found is None:
+            row = self.store.one("SELECT * FROM tokens WHERE token_hash = ? AND revoked_at IS NULL", (digest,))
+            if row is None:
+                raise unauthenticated("令牌无效或已注销", "the token is unknown or revoked")
+            found = Principal(row["subject"], row["role"], row["kind"], digest, row["window_id"], row["expires_at"])
+            self._cache[digest] = found
+        if found.expires_at and found.expires_at <= iso(now):
+            self._cache.pop(digest, None)
+            raise unauthenticated("登录已过期，请重新登录", "the session expired; log in again")
+        return found
+
+    def forget(self) -> None:
+        """Drop cached tokens (after a revocation)."""
+        self._cache.clear()
+
+    def login(self, tx: Tx, username: str, password: str, window_id: str | None) -> dict | HallError:
+        """A session for the user, or the error to answer with. The error is returned,
+        not raised, so the failure count it wrote commits with the transaction."""
+        user = tx.one("SELECT * FROM users WHERE username = ?", (username,))
+        wrong = HallError("unauthenticated", "用户名或密码错误", "wrong username or password")
+        if user is None or user["disabled"]:
+            _hasher_dummy_verify()
+            return wrong
+        if user["locked_until"] and user["locked_until"] > iso(tx.at):
+            return HallError("locked", f"连续登录失败次数过多，账号已锁定至 {user['locked_until'][11:16]}",
+                            f"too many failed logins; locked until {user['locked_until']}", status=423)
+        if not _verify(user["password_hash"], password):
+            failures = user["failed_count"] + 1
+            locked = iso(tx.at + self.lockout) if failures >= self.max_failures else None
+            tx.update("users", "username", username, {"failed_count": 0 if locked else failures, "locked_until": locked})
+            return wrong
+        tx.update("users", "username", username, {"failed_count": 0, "locked_until": None})
+        expires = tx.at + self.ttl
+        window = window_id or user["window_id"]
+        token = issue_token(tx, kind="session", subject=username, role=user["role"], window_id=window, expires_at=expires)
+        return {"token": token, "role": user["role"], "expires_at": iso(expires), "window_id": window,
+                "display_name": user["display_name"], "staff_no": user["staff_no"]}
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _hasher_dummy_verify() -> None:
+    """Spend the same time for unknown users so a login does not reveal which names exist."""
+    _verify(_DUMMY, "not-the-password")
+
+
+_DUMMY = _hasher.hash("dummy-password-for-timing")

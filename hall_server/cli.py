@@ -1,0 +1,206 @@
+"""``python -m hall_server demo|serve|admin`` (API.md command-line contract)."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import logging
+import secrets
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import uvicorn
+
+from hall_server import auth
+from hall_server.app import DEFAULT_CONFIG, Settings, build_hall, create_app
+from hall_server.config import ConfigError
+from hall_server.engine import appointments
+from hall_server.engine.tickets import IdCardInput
+from hall_server.errors import HallError
+
+log = logging.getLogger("hall_server")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m hall_server", description="hallterm 大厅服务器 / hall server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="示例大厅 / the sample hall with demo credentials")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8600)
+    demo.add_argument("--data-dir", default=".demo-data")
+    serve = sub.add_parser("serve", help="生产启动 / production start")
+    serve.add_argument("--config", required=True)
+    serve.add_argument("--data-dir", default=None)
+    admin = sub.add_parser("admin", help="用户、令牌、预约导入、备份恢复 / users, tokens, appointments, backup")
+    admin.add_argument("--config", default=str(DEFAULT_CONFIG))
+    admin.add_argument("--data-dir", default=None)
+    verbs = admin.add_subparsers(dest="verb", required=True)
+    user = verbs.add_parser("create-user")
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=auth.ROLES)
+    user.add_argument("--password", help="omit to generate one")
+    user.add_argument("--name", dest="display_name")
+    user.add_argument("--staff-no")
+    user.add_argument("--window")
+    token = verbs.add_parser("create-device-token")
+    token.add_argument("device")
+    token.add_argument("--role", required=True, choices=auth.ROLES)
+    token.add_argument("--window")
+    revoke = verbs.add_parser("revoke")
+    revoke.add_argument("subject", help="device name or username whose tokens are revoked")
+    imp = verbs.add_parser("import-appointments")
+    imp.add_argument("csv", help="columns: code,service_code,slot_start,slot_end[,id_number,name]")
+    backup = verbs.add_parser("backup")
+    backup.add_argument("target")
+    restore = verbs.add_parser("restore")
+    restore.add_argument("source")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            return run_demo(args)
+        if args.command == "serve":
+            settings = Settings(config_path=Path(args.config), data_dir=Path(args.data_dir) if args.data_dir else None)
+            hall = build_hall(settings)
+            return serve(create_app(hall=hall), hall.config.server.host, hall.config.server.port)
+        return run_admin(args)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except HallError as exc:
+        print(f"{exc.message} / {exc.message_en}", file=sys.stderr)
+        return 1
+
+
+def serve(app, host: str, port: int, on_started=None) -> int:
+    """Run until SIGTERM or Ctrl-C; exit 0."""
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False)
+    server = uvicorn.Server(config)
+
+    async def run():
+        task = asyncio.create_task(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.05)
+        if server.started and on_started:
+            on_started()
+        await task
+
+    asyncio.run(run())
+    return 0
+
+
+def run_demo(args) -> int:
+    data_dir = Path(args.data_dir).resolve()
+    hall = build_hall(Settings(config_path=DEFAULT_CONFIG, data_dir=data_dir))
+    credentials = demo_credentials(hall, f"http://{args.host}:{args.port}")
+    app = create_app(hall=hall)
+
+    def started():
+        path = data_dir / "demo-credentials.json"
+        path.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
+        path.chmod(0o600)
+        print_credentials(credentials, path)
+
+    return serve(app, args.host, args.port, on_started=started)
+
+
+def demo_credentials(hall, base_url: str) -> dict:
+    """A manager login and one token per role, fresh at every start."""
+    first_window = hall.config.windows[0].id
+    password = secrets.token_urlsafe(9)
+    with hall.store.transaction(hall.now()) as tx:
+        tx.execute("DELETE FROM users WHERE username IN ('manager', 'clerk')")
+        auth.create_user(tx, "manager", password, "manager", display_name="大厅管理员")
+        auth.create_user(tx, "clerk", password, "counter", display_name="王*", staff_no="0001", window_id=first_window)
+        tokens = {role: auth.create_device_token(tx, f"demo-{role}", role, first_window if role == "counter" else None)
+                  for role in ("kiosk", "counter", "display", "manager", "admin", "agent")}
+    return {"base_url": base_url, "tokens": tokens,
+            "logins": {"manager": {"username": "manager", "password": password},
+                       "clerk": {"username": "clerk", "password": password, "window_id": first_window}},
+            "windows": [{"id": w.id, "number": w.number, "name": w.name} for w in hall.config.windows]}
+
+
+def print_credentials(credentials: dict, path: Path) -> None:
+    print(f"\nhallterm 示例大厅已启动 / demo hall is up: {credentials['base_url']}", flush=True)
+    print(f"  管理员 manager 密码 / password: {credentials['logins']['manager']['password']}")
+    for role, token in credentials["tokens"].items():
+        print(f"  {role:8s} token: {token}")
+    print(f"  已写入 / written to: {path}\n", flush=True)
+
+
+def run_admin(args) -> int:
+    settings = Settings(config_path=Path(args.config), data_dir=Path(args.data_dir) if args.data_dir else None)
+    if args.verb == "restore":
+        return restore(settings, Path(args.source))
+    hall = build_hall(settings)
+    with hall.store.transaction(hall.now()) as tx:
+        if args.verb == "create-user":
+            password = args.password or secrets.token_urlsafe(9)
+            auth.create_user(tx, args.username, password, args.role, display_name=args.display_name,
+                             staff_no=args.staff_no, window_id=args.window)
+            result = {"username": args.username, "role": args.role, "password": password}
+        elif args.verb == "create-device-token":
+            result = {"device": args.device, "role": args.role,
+                      "token": auth.create_device_token(tx, args.device, args.role, args.window)}
+        elif args.verb == "revoke":
+            result = {"revoked": auth.revoke(tx, args.subject)}
+        elif args.verb == "import-appointments":
+            result = {"imported": import_csv(hall, tx, Path(args.csv))}
+        else:
+            result = None
+    if args.verb == "backup":
+        hall.store.backup(args.target)
+        result = {"backup": str(Path(args.target).resolve()), "integrity": "ok"}
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def import_csv(hall, tx, path: Path) -> int:
+    count = 0
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                card = IdCardInput(row["id_number"], row.get("name")) if row.get("id_number") else None
+                appointments.import_one(hall, tx, row["code"], row["service_code"],
+                                        _local(row["slot_start"], hall), _local(row["slot_end"], hall), card)
+            except (KeyError, ValueError) as exc:
+                raise HallError("invalid_input", f"{path} 第 {line} 行格式错误：{exc}", f"{path} line {line}: {exc}")
+            except HallError as exc:
+                raise HallError(exc.code, f"{path} 第 {line} 行：{exc.message}", f"{path} line {line}: {exc.message_en}")
+            count += 1
+    return count
+
+
+def _local(text: str, hall) -> datetime:
+    value = datetime.fromisoformat(text.strip())
+    return value if value.tzinfo else value.replace(tzinfo=hall.clock.tz)
+
+
+def restore(settings: Settings, source: Path) -> int:
+    """Replace the database with a backup, after checking the backup is whole."""
+    import sqlite3
+    check = sqlite3.connect(str(source))
+    try:
+        ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        check.close()
+    if not ok:
+        raise HallError("invalid_input", f"备份文件已损坏：{source}", f"the backup is corrupt: {source}")
+    hall = build_hall(settings)
+    target = hall.store.path
+    src = sqlite3.connect(str(source))
+    try:
+        with hall.store._lock:
+            src.backup(hall.store.conn)
+    finally:
+        src.close()
+    hall.store.migrate()
+    print(json.dumps({"restored": target, "from": str(source)}, ensure_ascii=False))
+    return 0
+

@@ -1,0 +1,182 @@
+"""Schema migrations, applied in order on start. Each runs in its own transaction:
+a migration that fails leaves the database as it was (SQLite DDL is transactional).
+
+Never edit a released migration; append a new one.
+"""
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "initial schema", """
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE counters (
+    day TEXT NOT NULL,
+    scope TEXT NOT NULL,          -- 'cat:A' numbering counter, 'svc:<code>' issued count
+    value INTEGER NOT NULL,
+    PRIMARY KEY (day, scope)
+) WITHOUT ROWID;
+CREATE TABLE tickets (
+    id TEXT PRIMARY KEY,
+    number TEXT NOT NULL,
+    serial INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    day TEXT NOT NULL,
+    service TEXT,
+    channel TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    state TEXT NOT NULL,
+    window_id TEXT,
+    target_window TEXT,
+    clerk TEXT,
+    issued_at TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    called_at TEXT,
+    started_at TEXT,
+    finished_at TEXT,
+    suspended_at TEXT,
+    suspended_seconds REAL NOT NULL DEFAULT 0,
+    recall_count INTEGER NOT NULL DEFAULT 0,
+    requeue_count INTEGER NOT NULL DEFAULT 0,
+    transfer_count INTEGER NOT NULL DEFAULT 0,
+    person_hash TEXT,
+    person_masked TEXT,
+    name_masked TEXT,
+    appointment_code TEXT,
+    status_token TEXT NOT NULL UNIQUE,
+    number_category TEXT NOT NULL  -- category the number was issued in (transfer keeps the number)
+);
+CREATE UNIQUE INDEX tickets_number_unique ON tickets (day, number_category, serial);
+CREATE INDEX tickets_state ON tickets (state, category);
+CREATE INDEX tickets_person ON tickets (day, person_hash);
+CREATE TABLE ticket_history (
+    id INTEGER PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets(id),
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    window_id TEXT,
+    actor TEXT
+);
+CREATE INDEX ticket_history_ticket ON ticket_history (ticket_id);
+CREATE TABLE windows (
+    id TEXT PRIMARY KEY,
+    number INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    zone TEXT,
+    categories TEXT NOT NULL,
+    state TEXT NOT NULL,
+    clerk TEXT,
+    current_ticket TEXT,
+    pause_reason TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE window_pauses (
+    id INTEGER PRIMARY KEY,
+    window_id TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    reason TEXT
+);
+CREATE TABLE appointments (
+    code TEXT PRIMARY KEY,
+    service TEXT NOT NULL,
+    slot_start TEXT NOT NULL,
+    slot_end TEXT NOT NULL,
+    person_hash TEXT,
+    person_masked TEXT,
+    name_masked TEXT,
+    checked_in_ticket TEXT,
+    checked_in_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX appointments_person ON appointments (person_hash);
+CREATE TABLE evaluations (
+    id TEXT PRIMARY KEY,
+    ticket_id TEXT NOT NULL UNIQUE,
+    level INTEGER NOT NULL,
+    level_name TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    comment TEXT,
+    channel TEXT NOT NULL,
+    window_id TEXT,
+    clerk TEXT,
+    service TEXT,
+    category TEXT,
+    at TEXT NOT NULL
+);
+CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    evaluation_id TEXT NOT NULL UNIQUE,
+    ticket_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    window_id TEXT,
+    clerk TEXT,
+    opened_at TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    closed_at TEXT
+);
+CREATE TABLE case_history (
+    id INTEGER PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    actor TEXT,
+    note TEXT
+);
+CREATE TABLE users (
+    username TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    display_name TEXT,
+    staff_no TEXT,
+    window_id TEXT,
+    failed_count INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE tokens (
+    token_hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,            -- 'session' | 'device'
+    subject TEXT NOT NULL,         -- username or device name
+    role TEXT NOT NULL,
+    window_id TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT
+);
+CREATE TABLE idempotency (
+    token_hash TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (token_hash, request_id)
+) WITHOUT ROWID;
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    role TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    result TEXT NOT NULL,
+    detail TEXT
+);
+CREATE INDEX audit_at ON audit (at);
+CREATE TABLE devices (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    components TEXT NOT NULL
+);
+"""),
+]
