@@ -28,6 +28,9 @@ from drivers.idcard.text import APPENDED_ADDRESS_LEN, build_text_block
 
 SCENARIOS = ("resident", "hmt", "foreigner2017", "foreigner2023", "no_card", "bad_sam", "flaky")
 DEFAULT_SAM_ID = "05.01-20230101-0000012345-0123456789"
+# The longest command of §1.4 has Len 4 (61 FF 50); a reader's small receive buffer
+# answers 11 (length error) to anything far longer instead of waiting for it.
+MAX_COMMAND_LEN = 64
 
 
 def synthetic_id_number(area: str, birth: date, sequence: int) -> str:
@@ -102,9 +105,11 @@ class IdCardEmulator:
         self.corrupted = 0
         self.commands: list[Command | None] = []  # every decoded command, for tests
         self._rng = random.Random(seed)
-        self._parser = FrameParser(min_length=MIN_COMMAND_LEN)
+        self._parser = FrameParser(min_length=MIN_COMMAND_LEN, max_length=MAX_COMMAND_LEN)
         self._lock = threading.Lock()
         self._card: _Presentation | None = None
+        self._overrides: dict[Command, list[tuple[int, int, int]]] = {}
+        self._corrupt_next = 0
         if self.scenario in _SCENARIO_KIND:
             self.place_card(SAMPLE_CARDS[_SCENARIO_KIND[self.scenario]])
 
@@ -139,6 +144,16 @@ class IdCardEmulator:
     def card_present(self) -> bool:
         return self._card is not None
 
+    def answer_next(self, command: Command, sw3: int, *, sw1: int = 0, sw2: int = 0, times: int = 1) -> None:
+        """Make the next ``times`` answers to ``command`` a bare status frame (any §1.6 code)."""
+        with self._lock:
+            self._overrides.setdefault(command, []).extend([(sw1, sw2, sw3)] * times)
+
+    def corrupt_next(self, count: int = 1) -> None:
+        """Flip one bit in each of the next ``count`` answers (a checksum error on the host)."""
+        with self._lock:
+            self._corrupt_next += count
+
     # -- PtyHost interface --------------------------------------------------
     def receive(self, data: bytes):
         """Bytes from the host → list of ``(delay, frame)`` replies."""
@@ -157,7 +172,7 @@ class IdCardEmulator:
                 if payload is None:
                     break
                 replies.append(self._answer(payload))
-        return [(delay, self._maybe_corrupt(frame)) for delay, frame in replies]
+            return [(delay, self._maybe_corrupt(frame)) for delay, frame in replies]
 
     # -- command handling ---------------------------------------------------
     def _answer(self, payload: bytes) -> tuple[float, bytes]:
@@ -166,6 +181,9 @@ class IdCardEmulator:
         self.commands.append(command)
         if command is None:
             return 0.0, encode_response(0x21)
+        if self._overrides.get(command):
+            sw1, sw2, sw3 = self._overrides[command].pop(0)
+            return 0.0, encode_response(sw3, sw1=sw1, sw2=sw2)
         if not self.sam_ok and command is not Command.RESET:
             return 0.0, encode_response(0x60)  # §1.6: self-test failed, accepts no commands
         handler = _HANDLERS.get(command, IdCardEmulator._ok)
@@ -229,10 +247,13 @@ class IdCardEmulator:
 
     def _maybe_corrupt(self, frame: bytes) -> bytes:
         """Flaky scenario: flip one payload bit, or put line noise in front of the frame."""
-        if not self.corrupt_rate or self._rng.random() >= self.corrupt_rate:
+        forced = self._corrupt_next > 0
+        if forced:
+            self._corrupt_next -= 1
+        elif not self.corrupt_rate or self._rng.random() >= self.corrupt_rate:
             return frame
         self.corrupted += 1
-        if self._rng.random() < 0.5:
+        if not forced and self._rng.random() < 0.5:
             noise = bytes(self._rng.choice((0x00, 0x55, 0xAA, 0x96, 0xFF)) for _ in range(self._rng.randint(1, 6)))
             return noise + frame
         pos = self._rng.randrange(7, len(frame))

@@ -193,7 +193,8 @@ class FrameParser:
         """Drop bytes before the first preamble; keep a possible partial preamble at the end."""
         start = self._buf.find(PREAMBLE)
         if start < 0:
-            self._skip(max(0, len(self._buf) - (len(PREAMBLE) - 1)))
+            keep = next((k for k in range(len(PREAMBLE) - 1, 0, -1) if self._buf.endswith(PREAMBLE[:k])), 0)
+            self._skip(len(self._buf) - keep)
             return False
         self._skip(start)
         return True
