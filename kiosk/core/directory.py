@@ -1,0 +1,209 @@
+"""The hall's catalogue as the kiosk shows it: categories, services, guides, search.
+
+Built from ``GET /api/v1/hall`` (API.md). Residents search a service by its Chinese
+name, by pinyin initials (``sbk`` finds 社保卡) or by code; the services used most on
+this kiosk come first. Initials are built with pypinyin once, per character, with
+every reading of a polyphonic character (行 → h or x), so either reading matches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+REAL_NAME_RULES = ("required", "optional", "none")
+
+# Known guide keys (DESIGN.md "service": conditions, materials, time limit, fees,
+# basis, windows) → section titles; other keys are shown under their own name.
+_GUIDE_TITLES = {
+    "conditions": ("办理条件", "Conditions"),
+    "materials": ("申请材料", "Materials"),
+    "process": ("办理流程", "Steps"),
+    "time_limit": ("办理时限", "Time limit"),
+    "fees": ("收费标准", "Fees"),
+    "basis": ("设定依据", "Legal basis"),
+    "windows": ("办理窗口", "Windows"),
+    "hours": ("办理时间", "Hours"),
+    "notes": ("温馨提示", "Notes"),
+}
+
+
+@dataclass(frozen=True)
+class GuideSection:
+    title_zh: str
+    title_en: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    prefix: str
+    name: str
+    requires_real_name: bool = False
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    name: str
+    category: str
+    real_name: str = "optional"      # one of REAL_NAME_RULES
+    guide: tuple[GuideSection, ...] = ()
+
+    @property
+    def materials(self) -> tuple[str, ...]:
+        """The material checklist lines (empty when the guide lists none)."""
+        return next((s.lines for s in self.guide if s.title_zh == "申请材料"), ())
+
+
+@dataclass(frozen=True)
+class UsageCounter:
+    """How often each service was chosen on this kiosk (codes only, no personal data)."""
+
+    counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def bump(self, code: str) -> "UsageCounter":
+        counts = dict(self.counts)
+        counts[code] = counts.get(code, 0) + 1
+        return UsageCounter(MappingProxyType(counts))
+
+    def __getitem__(self, code: str) -> int:
+        return self.counts.get(code, 0)
+
+
+class HallDirectory:
+    """Categories and services of one hall, with search. Immutable once built."""
+
+    def __init__(self, name: str, categories: Iterable[Category], services: Iterable[Service]):
+        self.name = name
+        self.categories = tuple(categories)
+        self.services = tuple(services)
+        self._category = {c.code: c for c in self.categories}
+        self._service = {s.code: s for s in self.services}
+        self._order = {s.code: i for i, s in enumerate(self.services)}
+        self._initials = {s.code: _initials(s.name) for s in self.services}
+
+    @classmethod
+    def from_hall(cls, hall: Mapping, default_name: str = "") -> "HallDirectory":
+        """Build from the ``GET /api/v1/hall`` body; unknown fields are ignored."""
+        categories = [_category(c) for c in hall.get("categories") or () if c.get("code")]
+        by_code = {c.code: c for c in categories}
+        services = [_service(s, by_code) for s in hall.get("services") or () if s.get("code")]
+        name = hall.get("name") or (hall.get("hall") or {}).get("name") or default_name
+        return cls(str(name), categories, services)
+
+    def category(self, code: str) -> Category | None:
+        return self._category.get(code)
+
+    def service(self, code: str) -> Service | None:
+        return self._service.get(code)
+
+    def category_by_prefix(self, prefix: str) -> Category | None:
+        return next((c for c in self.categories if c.prefix == prefix), None)
+
+    def services_in(self, category: str, usage: UsageCounter = UsageCounter()) -> tuple[Service, ...]:
+        """A category's services, most used first, then catalogue order."""
+        found = [s for s in self.services if s.category == category]
+        return tuple(sorted(found, key=lambda s: (-usage[s.code], self._order[s.code])))
+
+    def search(self, query: str, usage: UsageCounter = UsageCounter(),
+               category: str | None = None) -> tuple[Service, ...]:
+        """Services matching a name fragment, pinyin initials or code.
+
+        Matches at the start of the name rank before matches inside it; within a
+        rank the most used come first.
+        """
+        query = "".join(query.split())
+        if not query:
+            return self.services_in(category, usage) if category else self.services
+        ranked = []
+        for service in self.services:
+            if category and service.category != category:
+                continue
+            rank = self._match(service, query)
+            if rank is not None:
+                ranked.append((rank, -usage[service.code], self._order[service.code], service))
+        return tuple(entry[-1] for entry in sorted(ranked, key=lambda e: e[:3]))
+
+    def _match(self, service: Service, query: str) -> int | None:
+        name_pos = service.name.find(query)
+        if name_pos >= 0:
+            return 0 if name_pos == 0 else 1
+        if query.isascii() and query.isalnum():
+            pos = _initials_position(self._initials[service.code], query.lower())
+            if pos is not None:
+                return 0 if pos == 0 else 1
+            if service.code.lower().startswith(query.lower()):
+                return 2
+        return None
+
+
+def _category(raw: Mapping) -> Category:
+    return Category(str(raw["code"]), str(raw.get("prefix") or raw["code"]), str(raw.get("name") or raw["code"]),
+                    bool(raw.get("requires_real_name", False)))
+
+
+def _service(raw: Mapping, categories: Mapping[str, Category]) -> Service:
+    category = str(raw.get("category") or "")
+    rule = raw.get("real_name")
+    if rule not in REAL_NAME_RULES:
+        known = categories.get(category)
+        rule = "required" if known and known.requires_real_name else "optional"
+    return Service(str(raw["code"]), str(raw.get("name") or raw["code"]), category, rule,
+                   guide_sections(raw.get("guide")))
+
+
+def guide_sections(guide: object) -> tuple[GuideSection, ...]:
+    """Turn a service's ``guide`` (mapping, list or text) into titled sections of lines."""
+    if not guide:
+        return ()
+    if isinstance(guide, str):
+        return (GuideSection("办事指南", "Guide", tuple(_lines(guide))),)
+    if not isinstance(guide, Mapping):
+        return (GuideSection("办事指南", "Guide", tuple(_lines(guide))),)
+    sections = []
+    for key, value in guide.items():
+        title_zh, title_en = _GUIDE_TITLES.get(str(key), (str(key), str(key)))
+        lines = tuple(_lines(value))
+        if lines:
+            sections.append(GuideSection(title_zh, title_en, lines))
+    return tuple(sections)
+
+
+def _lines(value: object) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    if isinstance(value, Mapping):
+        main = value.get("name") or value.get("title") or ""
+        extra = value.get("note") or value.get("copies") or ""
+        return [f"{main}（{extra}）" if main and extra else str(main or extra)]
+    if isinstance(value, (list, tuple)):
+        return [line for item in value for line in _lines(item)]
+    return [str(value)]
+
+
+def _initials(name: str) -> tuple[frozenset[str], ...]:
+    """Per searchable character, the set of letters it may start with."""
+    phrase = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    out = []
+    for index, char in enumerate(name):
+        if "\u3400" <= char <= "\u9fff":
+            readings = {r[:1].lower() for r in pinyin(char, style=Style.FIRST_LETTER, heteronym=True)[0] if r}
+            if index < len(phrase) and phrase[index]:
+                readings.add(phrase[index][:1].lower())
+            out.append(frozenset(readings))
+        elif char.isascii() and char.isalnum():
+            out.append(frozenset({char.lower()}))
+    return tuple(out)
+
+
+def _initials_position(initials: tuple[frozenset[str], ...], query: str) -> int | None:
+    for start in range(len(initials) - len(query) + 1):
+        if all(query[i] in initials[start + i] for i in range(len(query))):
+            return start
+    return None
