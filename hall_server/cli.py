@@ -2,20 +2,23 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import asyncio
 import csv
 import json
 import logging
 import secrets
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import uvicorn
 
 from hall_server import auth
 from hall_server.app import DEFAULT_CONFIG, Settings, build_hall, create_app
-from hall_server.config import ConfigError
+from hall_server.clock import ShiftedClock
+from hall_server.config import ConfigError, load_hall_config
 from hall_server.engine import appointments
 from hall_server.engine.tickets import IdCardInput
 from hall_server.errors import HallError
@@ -30,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8600)
     demo.add_argument("--data-dir", default=".demo-data")
+    demo.add_argument("--real-time", action="store_true",
+                      help="use the real time even outside opening hours (default: shift the demo hall to 10:00)")
     serve = sub.add_parser("serve", help="生产启动 / production start")
     serve.add_argument("--config", required=True)
     serve.add_argument("--data-dir", default=None)
@@ -81,9 +86,12 @@ def main(argv: list[str] | None = None) -> int:
 def serve(app, host: str, port: int, on_started=None) -> int:
     """Run until SIGTERM or Ctrl-C; exit 0."""
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False)
-    server = uvicorn.Server(config)
+    server = _QuietServer(config)
 
     async def run():
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
         task = asyncio.create_task(server.serve())
         while not server.started and not task.done():
             await asyncio.sleep(0.05)
@@ -95,9 +103,19 @@ def serve(app, host: str, port: int, on_started=None) -> int:
     return 0
 
 
+class _QuietServer(uvicorn.Server):
+    """uvicorn re-raises SIGTERM after a graceful shutdown (exit -15); the contract is
+    exit 0, so the signals are handled by :func:`serve` instead."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+
 def run_demo(args) -> int:
     data_dir = Path(args.data_dir).resolve()
-    hall = build_hall(Settings(config_path=DEFAULT_CONFIG, data_dir=data_dir))
+    config = load_hall_config(DEFAULT_CONFIG)
+    hall = build_hall(Settings(config=config, data_dir=data_dir, clock=demo_clock(config, args.real_time)))
     credentials = demo_credentials(hall, f"http://{args.host}:{args.port}")
     app = create_app(hall=hall)
 
@@ -108,6 +126,20 @@ def run_demo(args) -> int:
         print_credentials(credentials, path)
 
     return serve(app, args.host, args.port, on_started=started)
+
+
+def demo_clock(config, real_time: bool):
+    """Outside the sample hall's hours (nights, weekends) the demo runs on a clock
+    shifted to 10:00 on a weekday, so every flow can be tried at any hour."""
+    tz = config.hall.tzinfo
+    now = datetime.now(tz)
+    if real_time or (now.weekday() < 5 and 9 <= now.hour < 11):
+        return None
+    target = now.replace(hour=10, minute=0, second=0, microsecond=0)
+    while target.weekday() >= 5:
+        target += timedelta(days=1)
+    print(f"示例大厅时间调整为 {target:%Y-%m-%d %H:%M}（办公时间）/ demo hall clock set to office hours", flush=True)
+    return ShiftedClock(tz, target - now)
 
 
 def demo_credentials(hall, base_url: str) -> dict:

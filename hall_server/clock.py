@@ -41,3 +41,14 @@ class FakeClock(Clock):
 
 def iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="seconds") if dt else None
+
+
+class ShiftedClock(Clock):
+    """Real time moved by a fixed offset: the demo hall runs in opening hours at any hour."""
+
+    def __init__(self, tz: timezone, offset: timedelta):
+        super().__init__(tz)
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(self.tz) + self.offset

@@ -1,0 +1,109 @@
+"""The real server process over HTTP: start, serve, stream, stop; concurrent kiosks."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+import requests
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def read_events(server, since: int | None, last_event_id: str | None, want: int, timeout: float = 10.0) -> list[dict]:
+    """Read ``want`` events from the SSE stream (a plain HTTP client, as a display would)."""
+    headers = {"Authorization": f"Bearer {server.credentials['tokens']['display']}", "Accept": "text/event-stream"}
+    if last_event_id:
+        headers["Last-Event-ID"] = last_event_id
+    params = {"since": since} if since is not None else {}
+    events, current = [], {}
+    with requests.get(server.url("/events"), headers=headers, params=params, stream=True, timeout=timeout) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        for raw in r.iter_lines(decode_unicode=True):
+            if raw == "":
+                if "data" in current:
+                    events.append(current)
+                    if len(events) >= want:
+                        return events
+                current = {}
+            elif not raw.startswith(":"):
+                key, _, value = raw.partition(": ")
+                current[key] = value
+    return events
+
+
+def test_demo_serves_streams_and_stops_cleanly(hall_process):
+    server = hall_process
+    creds = server.credentials
+    assert set(creds["tokens"]) >= {"kiosk", "counter", "display", "manager", "admin"}
+    assert creds["base_url"] == server.base_url and creds["windows"]
+    kiosk, counter = server.session("kiosk"), server.session("counter")
+    hall = kiosk.get(server.url("/hall")).json()
+    assert len(hall["services"]) >= 30 and len(hall["windows"]) >= 15
+    window = creds["windows"][0]["id"]
+    category = next(w for w in hall["windows"] if w["id"] == window)["categories"][0]
+    ticket = kiosk.post(server.url("/tickets"), json={"category_code": category, "request_id": "e2e-1"})
+    assert ticket.status_code == 201, ticket.text
+    called = counter.post(server.url(f"/windows/{window}/call-next"))
+    assert called.status_code == 200 and called.json()["number"] == ticket.json()["number"]
+    events = read_events(server, since=0, last_event_id=None, want=2)
+    assert [e["event"] for e in events] == ["ticket.issued", "ticket.called"]
+    call = json.loads(events[1]["data"])
+    assert call["data"]["window_number"] == creds["windows"][0]["number"] and call["seq"] == int(events[1]["id"])
+    # resume after the first event with Last-Event-ID: the call is delivered again, nothing before it
+    resumed = read_events(server, since=None, last_event_id=events[0]["id"], want=1)
+    assert resumed[0]["id"] == events[1]["id"]
+    assert server.stop() == 0
+
+
+def test_stream_delivers_live_events(hall_process):
+    server = hall_process
+    kiosk = server.session("kiosk")
+    got: list = []
+    reader = threading.Thread(target=lambda: got.extend(read_events(server, None, None, want=1)))
+    reader.start()
+    time.sleep(0.5)
+    hall = kiosk.get(server.url("/hall")).json()
+    kiosk.post(server.url("/tickets"), json={"category_code": hall["categories"][0]["code"]})
+    reader.join(10)
+    assert got and got[0]["event"] == "ticket.issued"
+
+
+def _issue_many(args):
+    base, token, category, worker, count = args
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {token}"
+    numbers = []
+    for i in range(count):
+        rid = f"w{worker}-{i}"
+        first = s.post(f"{base}/api/v1/tickets", json={"category_code": category, "request_id": rid}, timeout=10)
+        retry = s.post(f"{base}/api/v1/tickets", json={"category_code": category, "request_id": rid}, timeout=10)
+        assert first.status_code == 201 and retry.json()["id"] == first.json()["id"]
+        numbers.append(first.json()["number"])
+    return numbers
+
+
+def test_concurrent_kiosk_processes_get_unique_gapless_numbers(hall_process):
+    server = hall_process
+    token = server.credentials["tokens"]["kiosk"]
+    category = server.session("kiosk").get(server.url("/hall")).json()["categories"][0]["code"]
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(_issue_many, [(server.base_url, token, category, w, 25) for w in range(4)]))
+    numbers = [n for batch in results for n in batch]
+    serials = sorted(int(n[1:]) for n in numbers)
+    assert len(numbers) == 100 and serials == list(range(1, 101))
+    snapshot = server.session("display").get(server.url("/queue")).json()
+    assert next(c for c in snapshot["categories"] if c["code"] == category)["waiting"] == 100
+
+
+def test_serve_refuses_a_broken_config_with_key_path(tmp_path):
+    bad = tmp_path / "hall.toml"
+    bad.write_text('[hall]\nname = "x"\n[[categories]]\ncode = "A"\nprefix = "AA"\n', encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "hall_server", "serve", "--config", str(bad), "--data-dir",
+                        str(tmp_path / "d")], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "categories[0].prefix" in r.stderr and str(bad) in r.stderr
