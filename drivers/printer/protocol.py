@@ -70,11 +70,20 @@ def printable_text(text: str) -> str:
 
 
 def char_printable(ch: str, charset: str = "gbk") -> bool:
-    """Whether the printer's font has ``ch``: printable ASCII, or two bytes in ``charset``."""
+    """Whether the printer's font has ``ch``: printable ASCII, or two bytes in ``charset``.
+
+    "gb2312" is judged by the code's rows (lead A1–F7, trail A1–FE) rather than by
+    Python's gb2312 codec, which maps A1AA to U+2015 and so would reject "—".
+    """
     if " " <= ch <= "~":
         return True
     try:
-        return len(ch.encode(charset)) == 2 and len(ch.encode("gb18030")) == 2
+        code = ch.encode("gb18030")
+        if len(code) != 2:
+            return False
+        if charset == "gb2312":
+            return 0xA1 <= code[0] <= 0xF7 and code[1] >= 0xA1
+        return len(ch.encode("gbk")) == 2
     except UnicodeEncodeError:
         return False
 

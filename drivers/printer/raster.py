@@ -22,6 +22,7 @@ KNOWN_FONT_FILES = (
     ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 2),
 )
 DOT_HEIGHT = 24  # the printer's Chinese font is 24 × 24 dots (Font A, 203 dpi)
+LINE_DOTS = 30   # one text line with the default line spacing (ESC 2)
 
 
 def locate_font(path: str | None = None) -> tuple[str, int]:
@@ -83,7 +84,7 @@ class LineRenderer:
         font = self._font(size)
         stroke = 1 if bold else 0
         left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
-        ink = Image.new("L", (max(1, right - left), size + DOT_HEIGHT // 4), 255)
+        ink = Image.new("L", (max(1, right - left), LINE_DOTS * height), 255)
         ImageDraw.Draw(ink).text((-left, 0), text, font=font, fill=0, stroke_width=stroke,
                                  stroke_fill=0)
         if width != height:

@@ -26,7 +26,7 @@ _ONE_ARG = {
 _NO_ARG = {(ESC, 0x40): "init", (FS, 0x26): "kanji_on", (FS, 0x2E): "kanji_off",
            (ESC, 0x32): "default_line_spacing"}
 
-MAX_BLOCK = 64 * 1024          # GS ( k / GS ( L payload (store max is 7092, §2.2)
+MAX_BLOCK = 8 * 1024           # GS ( k payload: QR store holds at most 7092 + 3 bytes (§2.2)
 MAX_RASTER = 1024 * 1024       # GS v 0 data bytes; a ticket's images are far smaller
 
 
