@@ -23,6 +23,12 @@ from drivers.worker import DeviceWorker
 
 log = logging.getLogger(__name__)
 
+try:  # pyserial lets termios.error (not an OSError) escape tcflush on a vanished pty
+    from termios import error as _TermiosError
+    PORT_ERRORS: tuple[type[BaseException], ...] = (_TermiosError,)
+except ImportError:  # Windows
+    PORT_ERRORS = ()
+
 WRITE_CHUNK = 512  # bytes per write, so a slow 9600-baud line never meets one long write timeout
 
 
@@ -139,7 +145,10 @@ class TicketPrinter(DeviceWorker):
 
         Bytes without the fixed status bits are skipped (resync after noise).
         """
-        port.reset_input_buffer()
+        try:
+            port.reset_input_buffer()
+        except PORT_ERRORS as exc:
+            raise DeviceUnavailable(f"打印机连接中断：{exc}", f"printer connection lost: {exc}") from exc
         port.write(protocol.status_request(n))
         port.flush()
         deadline = self._clock() + self.status_timeout
