@@ -6,6 +6,7 @@ models, run the cross-reference checks. The first stage that fails raises
 """
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -84,13 +85,20 @@ def _catalogue(hall_path: Path, data: dict[str, Any]) -> tuple[Path | None, list
     if not isinstance(name, str) or not name:
         return None, []   # absent, or a wrong type that HallConfig will report
     path = hall_path.parent / name
-    if not path.is_file():
+    if not _is_file(path):
         raise ConfigError(hall_path, [ConfigProblem(
             "catalogue", f"找不到事项目录文件 {path}", f"catalogue file {path} not found")])
     try:
         return path, Catalogue.model_validate(read_toml(path)).services
     except ValidationError as error:
         raise ConfigError(path, problems_from(error, Catalogue)) from None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):   # a name too long, a NUL byte: no such file either way
+        return False
 
 
 def _raise_located(problems: list[ConfigProblem], hall_path: Path, catalogue_path: Path | None, inline: int) -> None:
@@ -130,5 +138,6 @@ def _relocated(problem: ConfigProblem, file: Path, hall_path: Path, catalogue_pa
 
 
 def _with_data_dir(config: HallConfig, base: Path) -> HallConfig:
-    data_dir = (base / config.server.data_dir).resolve()
-    return config.model_copy(update={"server": config.server.model_copy(update={"data_dir": str(data_dir)})})
+    # abspath, not resolve(): pure string work, nothing on disk is touched or required.
+    data_dir = os.path.abspath(base / config.server.data_dir)
+    return config.model_copy(update={"server": config.server.model_copy(update={"data_dir": data_dir})})

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from hall_server.config.values import ClockTime, Code, RequiredText, UtcOffset, invalid, offset_timezone
+from hall_server.config.values import ClockTime, Code, PathText, RequiredText, UtcOffset, invalid, offset_timezone
 from hall_server.domain.model import CallPolicy, Priority
 
 
@@ -64,12 +64,12 @@ class ServerSettings(ConfigModel):
 
     host: RequiredText = Field("127.0.0.1", description="监听地址；大厅局域网内提供服务时设为本机局域网地址或 0.0.0.0 / listen address")
     port: int = Field(8600, ge=1, le=65535, description="监听端口 / listen port")
-    data_dir: RequiredText = Field("data", description="数据目录（SQLite 文件等）；相对路径以本配置文件所在目录为基准 / data directory; a relative path is taken from the hall file's directory")
+    data_dir: PathText = Field("data", description="数据目录（SQLite 文件等）；相对路径以本配置文件所在目录为基准 / data directory; a relative path is taken from the hall file's directory")
     token_ttl_hours: int = Field(12, ge=1, le=720, description="工作人员、管理员登录令牌有效小时数 / hours a clerk or manager login stays valid")
     login_max_failures: int = Field(5, ge=1, le=100, description="连续登录失败多少次后锁定（等保 身份鉴别） / failed logins before lock-out")
     login_lockout_minutes: int = Field(15, ge=1, le=1440, description="锁定分钟数 / minutes an account stays locked")
     audit_retention_days: int = Field(185, description="审计日志保留天数，不少于 185 天（网络安全法 第二十一条 日志留存不少于六个月） / days audit records are kept, at least 185")
-    id_hash_key_file: RequiredText = Field("id-hash.key", description="身份证号keyed hash 密钥文件；相对路径以数据目录为基准；首次启动时由服务器生成 / secret key for the keyed hash of ID numbers, relative to data_dir; the server creates it on first start")
+    id_hash_key_file: PathText = Field("id-hash.key", description="身份证号keyed hash 密钥文件；相对路径以数据目录为基准；首次启动时由服务器生成 / secret key for the keyed hash of ID numbers, relative to data_dir; the server creates it on first start")
 
     @field_validator("audit_retention_days")
     @classmethod

@@ -76,6 +76,14 @@ def code_text(value: Any) -> Any:
     return value
 
 
+def path_text(value: Any) -> Any:
+    """A file or directory name: control characters (a NUL above all) are never meant."""
+    value = required_text(value)
+    if isinstance(value, str) and any(ord(char) < 0x20 or char == "\x7f" for char in value):
+        raise invalid("路径中不能含控制字符", "a path must not contain control characters")
+    return value
+
+
 def prefix_letter(value: Any) -> Any:
     """The ticket prefix: one uppercase Latin letter, as called out by the voice (A023)."""
     if isinstance(value, str) and not re.fullmatch(r"[A-Z]", value):
@@ -91,3 +99,4 @@ UtcOffset = Annotated[str, BeforeValidator(parse_utc_offset)]
 RequiredText = Annotated[str, BeforeValidator(required_text)]
 Code = Annotated[str, BeforeValidator(code_text)]
 Prefix = Annotated[str, BeforeValidator(prefix_letter)]
+PathText = Annotated[str, BeforeValidator(path_text)]
