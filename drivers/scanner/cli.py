@@ -59,15 +59,23 @@ def probe(args) -> dict:
     started = time.monotonic()
     scanner.start()
     try:
-        if not scanner.wait_connected(min(timeout, 5.0)):
-            status = scanner.status
-            raise DeviceUnavailable(status.message or "扫码器不可用", status.message_en or "scanner unavailable")
+        _wait_connected(scanner, min(timeout, 5.0))
         if not done.wait(max(0.0, timeout - (time.monotonic() - started))):
             raise DeviceTimeout(f"{timeout:g} 秒内没有扫到码", f"no code scanned within {timeout:g} s")
     finally:
         scanner.stop()
     return {"ok": True, "code": got[0], "mode": mode,
             "elapsed_ms": round((time.monotonic() - started) * 1000)}
+
+
+def _wait_connected(scanner, timeout: float) -> None:
+    """Return once connected; raise at the first failed attempt instead of retrying on."""
+    first = scanner.status
+    deadline = time.monotonic() + timeout
+    while not scanner.wait_connected(0.05):
+        status = scanner.status
+        if status != first or time.monotonic() >= deadline:
+            raise DeviceUnavailable(status.message or "扫码器不可用", status.message_en or "scanner unavailable")
 
 
 def _open_scanner(url: str, args):

@@ -181,6 +181,11 @@ class WedgeBurstDetector:
     for replay as typing. The price: a typed key reaches its widget up to
     ``max_gap_ms`` late. Non-character keys (arrows, Backspace: empty or unprintable
     text) end a burst and pass straight through.
+
+    A character key is always swallowed when fed (held, scanned, or handed back in
+    ``replay``), and a key that passes leaves nothing held; so feeding the same pass
+    key again, as Qt delivers it again to a parent or from window to widget, changes
+    nothing.
     """
 
     def __init__(self, *, max_gap_ms: float = 30.0, min_length: int = 4,
@@ -193,6 +198,7 @@ class WedgeBurstDetector:
         self.require_suffix = require_suffix
         self._held: list[tuple[str, Any]] = []
         self._last_ms = 0.0
+        self._overlong = False
 
     @property
     def holding(self) -> int:
@@ -208,14 +214,18 @@ class WedgeBurstDetector:
         """Feed one key press with its text and time; ``payload`` comes back on replay."""
         payload = text if payload is None else payload
         before = self.poll(t_ms)
-        if text in self.suffixes:
-            return before.merged(self._suffix())
-        if not text or not text.isprintable():
-            return before.merged(self._release())
+        if self._overlong and t_ms - self._last_ms > self.max_gap_ms:
+            self._overlong = False
+        if text in self.suffixes or not text or not text.isprintable():
+            self._overlong = False
+            return before.merged(self._suffix() if text in self.suffixes else self._release())
         self._held.append((text, payload))
         self._last_ms = t_ms
-        if len(self._held) > self.max_length:
-            return before.merged(self._release())
+        if self._overlong or len(self._held) > self.max_length:
+            # Longer than any code: typing (or a macro). Hand it back, this key too,
+            # and keep doing so until the keys pause.
+            self._overlong = True
+            return before.merged(WedgeVerdict(swallow=True, replay=self._release().replay))
         return before.merged(WedgeVerdict(swallow=True))
 
     def poll(self, now_ms: float) -> WedgeVerdict:

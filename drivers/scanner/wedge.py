@@ -70,7 +70,6 @@ class WedgeScanFilter(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.poll)
         self._replaying = False
-        self._passed: tuple | None = None  # the last key press judged and let through
 
     def install(self, app: QCoreApplication | None = None) -> "WedgeScanFilter":
         """Install on ``app`` (default: the running application); returns self."""
@@ -87,12 +86,10 @@ class WedgeScanFilter(QObject):
             return False
         if event.isAutoRepeat() or event.key() in _MODIFIER_KEYS:
             return False
-        signature = _signature(event)
-        if signature == self._passed and isinstance(obj, QWidget):
-            return False  # the same press forwarded by its window or propagated to a parent
+        # A press that passes reaches us again on its next hop (window → focus widget →
+        # parents); judging it again is harmless, see WedgeBurstDetector.
         text = "\r" if event.key() in _RETURN_KEYS else event.text()
         verdict = self.detector.key(text, self._clock(), payload=(obj, event.clone()))
-        self._passed = None if verdict.swallow else signature
         return self._apply(verdict)
 
     def poll(self) -> None:
@@ -122,7 +119,3 @@ class WedgeScanFilter(QObject):
             return
         self._timer.start(max(1, math.ceil(deadline - self._clock()) + 1))
 
-
-def _signature(event) -> tuple:
-    """What identifies one key press across the hops of its delivery."""
-    return (shiboken6.getCppPointer(event)[0], int(event.key()), event.text(), event.timestamp())
