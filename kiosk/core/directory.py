@@ -113,8 +113,10 @@ class HallDirectory:
                category: str | None = None) -> tuple[Service, ...]:
         """Services matching a name fragment, pinyin initials or code.
 
-        Matches at the start of the name rank before matches inside it; within a
-        rank the most used come first.
+        Ranks: the name or its initials start with the query; they contain it; the
+        initials hold its letters in order from the first character (abbreviations
+        like ``sbk`` for 社会保障卡); the code starts with it. Within a rank the
+        most used come first.
         """
         query = "".join(query.split())
         if not query:
@@ -133,11 +135,14 @@ class HallDirectory:
         if name_pos >= 0:
             return 0 if name_pos == 0 else 1
         if query.isascii() and query.isalnum():
-            pos = _initials_position(self._initials[service.code], query.lower())
+            initials, letters = self._initials[service.code], query.lower()
+            pos = _initials_position(initials, letters)
             if pos is not None:
                 return 0 if pos == 0 else 1
-            if service.code.lower().startswith(query.lower()):
-                return 2
+            if len(letters) >= 2 and _initials_in_order(initials, letters):
+                return 2               # abbreviations: "sbk" for 社(会)保(障)卡
+            if service.code.lower().startswith(letters):
+                return 3
         return None
 
 
@@ -200,6 +205,14 @@ def _initials(name: str) -> tuple[frozenset[str], ...]:
         elif char.isascii() and char.isalnum():
             out.append(frozenset({char.lower()}))
     return tuple(out)
+
+
+def _initials_in_order(initials: tuple[frozenset[str], ...], query: str) -> bool:
+    """Every query letter matches a later character, starting at the first character."""
+    if not initials or query[0] not in initials[0]:
+        return False
+    chars = iter(initials[1:])
+    return all(any(letter in char for char in chars) for letter in query[1:])
 
 
 def _initials_position(initials: tuple[frozenset[str], ...], query: str) -> int | None:
