@@ -105,13 +105,12 @@ class IdCardReader(DeviceWorker):
         """Check the SAM and read its ID; a silent port raises DeviceTimeout (wrong baud?)."""
         self._parser.reset()
         self._card_in_field, self._failures, self._last_error_code = False, 0, None
+        self.sam_id = None  # after a replug it may be another reader
         try:
             self._check_sam(port)
         except DeviceTimeout as exc:
             raise DeviceTimeout("读卡器无响应，请检查端口、波特率（默认 115200）和电源",
                                 "the card reader does not answer: check port, baud rate (default 115200) and power") from exc
-        if self._sam_problem is None:
-            self.sam_id = decode_sam_id(self._exchange(port, Command.SAM_ID).expect(0x90).data)
 
     def healthy_status(self) -> DeviceStatus:
         details = {"sam_id": self.sam_id} if self.sam_id else {}
@@ -182,6 +181,8 @@ class IdCardReader(DeviceWorker):
             self.set_status(self.healthy_status())
             return
         self._sam_problem = None
+        if self.sam_id is None:
+            self.sam_id = decode_sam_id(self._exchange(port, Command.SAM_ID).expect(0x90).data)
 
     def _count_failure(self, exc: DeviceError) -> None:
         self._failures += 1
@@ -207,7 +208,12 @@ class IdCardReader(DeviceWorker):
         raise AssertionError("unreachable")
 
     def _transact(self, port, command: Command, data: bytes, timeout: float) -> Response:
-        port.reset_input_buffer()
+        # Drop stale bytes (a late answer to a timed-out command). Read them rather than
+        # reset_input_buffer(): on a hung-up pty tcflush raises termios.error, which is
+        # neither OSError nor SerialException, so the worker would not see the unplug.
+        stale = port.in_waiting
+        if stale:
+            port.read(stale)
         self._parser.reset()
         port.write(encode_command(command, data))
         deadline = self.clock() + timeout
