@@ -13,7 +13,7 @@ from typing import ClassVar
 from kiosk.core import issuance, messages, scan
 from kiosk.core.effects import CallServer, FetchTicketStatus, SubmitEvaluation
 from kiosk.core.errors import HallApiError, KioskError
-from kiosk.core.intents import (Back, ChooseLevel, CodeScanned, ServerFailed, ServerReplied, Submit,
+from kiosk.core.intents import (Back, ChooseLevel, CodeScanned, Done, ServerFailed, ServerReplied, Submit,
                                 ToggleReason)
 from kiosk.core.messages import Notice
 from kiosk.core.progress import view_from_status
@@ -97,7 +97,7 @@ def handle(screen: Screen, intent, ctx: FlowContext) -> Step | None:
             screen, intent, ctx,
             on_reply=lambda body: Step(Thanks(screen.number)),
             on_error=lambda error: Step(Refused(_error_notice(error))))
-    if isinstance(screen, Thanks) and isinstance(intent, Back):
+    if isinstance(screen, Thanks) and isinstance(intent, (Back, Done)):
         return Step(home_screen(ctx.printer))
     return None
 

@@ -65,7 +65,9 @@ class KioskSession:
 
     def idle(self) -> IdleVerdict:
         """The idle countdown for the current screen (paused at home and while busy)."""
-        paused = isinstance(self.screen, HomeScreen) or self.screen.busy
+        # Home holds nothing to wipe, except elderly mode, which the next person may not want.
+        at_rest = isinstance(self.screen, HomeScreen) and not self.elderly
+        paused = at_rest or self.screen.busy
         return idle_verdict(self.settings.idle, now=self._clock(), last_activity=self.last_activity,
                             elderly=self.elderly, paused=paused)
 
