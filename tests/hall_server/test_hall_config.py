@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
-from hall_server.config import ConfigError, HallConfig, load_hall_config
-from hall_server.config.catalogue import Catalogue
+from hall_server.config import (AppointmentSettings, Catalogue, Category, ConfigError, EvaluationSettings, Guide,
+                                HallConfig, HallInfo, Material, OpeningPeriod, PolicyOverrides, PolicySettings,
+                                ServerSettings, Service, Window, Zone, load_hall_config)
 from hall_server.domain.model import CategoryRules, DomainError, Priority, WindowState
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -537,3 +538,25 @@ def test_a_mutated_catalogue_loads_or_raises_config_error(tmp_path, data):
     hall["windows"][0]["categories"] = ["A", "B", "E"]
     hall["categories"].append({"code": "B", "prefix": "B", "name": "医疗保障", "zone": "RS"})
     assert_loads_or_explains(write(tmp_path, hall))
+
+
+# ---------------------------------------------------------------- the documentation
+
+DOCUMENTED = {
+    "## Top level": [HallConfig],
+    "### `[hall]`": [HallInfo], "### `[server]`": [ServerSettings], "### `[policy]`": [PolicySettings],
+    "### `[appointments]`": [AppointmentSettings], "### `[evaluation]`": [EvaluationSettings],
+    "### `[[zones]]`": [Zone], "### `[[categories]]`": [Category, OpeningPeriod],
+    "### `[[windows]]`": [Window, PolicyOverrides], "### `[[services]]`": [Service, Catalogue],
+    "#### `[services.guide]`": [Guide, Material],
+}
+
+
+@pytest.mark.parametrize("heading", list(DOCUMENTED))
+def test_docs_describe_every_key_under_its_heading(heading):
+    text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert f"\n{heading}\n" in text
+    section = text.split(f"\n{heading}\n", 1)[1].split("\n#", 1)[0]
+    for model in DOCUMENTED[heading]:
+        missing = [key for key in model.model_fields if f"`{key}`" not in section]
+        assert not missing, f"{heading} does not describe {model.__name__}: {missing}"
