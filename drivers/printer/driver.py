@@ -29,6 +29,7 @@ try:  # pyserial lets termios.error (not an OSError) escape tcflush on a vanishe
 except ImportError:  # Windows
     PORT_ERRORS = ()
 
+MAX_STATUS_READS = 256
 WRITE_CHUNK = 512  # bytes per write, so a slow 9600-baud line never meets one long write timeout
 
 
@@ -145,14 +146,13 @@ class TicketPrinter(DeviceWorker):
 
         Bytes without the fixed status bits are skipped (resync after noise).
         """
-        try:
-            port.reset_input_buffer()
-        except PORT_ERRORS as exc:
-            raise DeviceUnavailable(f"打印机连接中断：{exc}", f"printer connection lost: {exc}") from exc
+        _drop_stale_input(port)
         port.write(protocol.status_request(n))
         port.flush()
         deadline = self._clock() + self.status_timeout
-        while self._clock() < deadline:
+        for _ in range(MAX_STATUS_READS):  # bounded even if a port returns noise forever
+            if self._clock() >= deadline:
+                break
             data = port.read(1)
             if data and protocol.is_status_byte(data[0]):
                 return data[0]
@@ -186,3 +186,11 @@ class TicketPrinter(DeviceWorker):
                 raise not_confirmed("no_reply")
             port.write(job[start:start + WRITE_CHUNK])
         port.flush()
+
+
+def _drop_stale_input(port) -> None:
+    """Forget a late reply to an earlier query, so it cannot answer this one."""
+    try:
+        port.reset_input_buffer()
+    except PORT_ERRORS as exc:
+        raise DeviceUnavailable(f"打印机连接中断：{exc}", f"printer connection lost: {exc}") from exc

@@ -211,3 +211,41 @@ def test_garbage_before_a_status_reply_is_skipped(rig):
     original = r.emulator.receive
     r.emulator.receive = lambda data: (b"\x00\xff\x11" + reply) if (reply := original(data)) else reply
     assert r.printer.query_status().paper == "ok"
+
+
+class NoisyPort:
+    """A port that answers every read with a byte that is never a status reply."""
+
+    timeout = 0.0
+
+    def __init__(self):
+        self.reads = 0
+
+    def reset_input_buffer(self):
+        pass
+
+    def write(self, data):
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def read(self, size=1):
+        self.reads += 1
+        return b"\x00"
+
+    def close(self):
+        pass
+
+
+def test_endless_noise_with_a_stuck_clock_does_not_hang():
+    port = NoisyPort()
+    reports = []
+    printer = TicketPrinter("noise://", opener=lambda url, **_: port, clock=lambda: 0.0,
+                            on_status=reports.append, backoff=(5.0, 5.0)).start()
+    try:
+        assert not printer.wait_connected(0.5)
+        assert reports and reports[0].state == "unavailable" and "无响应" in reports[0].message
+        assert 0 < port.reads <= 256
+    finally:
+        printer.stop()

@@ -92,11 +92,11 @@ def test_gb_decoder_never_raises_and_is_chunking_invariant(data, cuts):
 
 
 @FAST
-@given(st.text(max_size=40))
-def test_encoded_lines_decode_back_to_what_was_meant(text):
-    encoded = protocol.encode_line(text)
+@given(st.text(max_size=40), st.sampled_from(protocol.CHARSETS))
+def test_encoded_lines_decode_back_to_what_was_meant(text, charset):
+    encoded = protocol.encode_line(text, charset)
     if encoded is None:
-        assert any(not protocol.char_printable(ch) for ch in protocol.printable_text(text))
+        assert any(not protocol.char_printable(ch, charset) for ch in protocol.printable_text(text))
         return
     assert all(b >= 0x20 for b in encoded)  # no control byte can reach the printer from data
     assert GbTextDecoder().decode(encoded) == protocol.printable_text(text)
