@@ -10,8 +10,9 @@ pads on one emulated RS-485 bus: every pad sees every frame, as on the real wire
 Scenarios:
 
 * ``normal`` — a well-behaved pad;
-* ``repeats`` — sends every event twice at once and ignores the first ACK of each,
-  so the host sees each event three times;
+* ``repeats`` — sends every event twice at once and ignores the two ACKs that
+  answer that first round (as if both were lost), so the host sees each event a
+  third time 500 ms later;
 * ``silent`` — never answers or sends anything (a dead or unpowered pad);
 * ``corrupt`` — every second frame it sends has a wrong checksum;
 * ``nak_first`` — answers the first copy of each command with NAK, as if it had
@@ -27,7 +28,7 @@ from typing import Callable, Iterable
 
 from drivers.evalpad.pad import Clerk
 from drivers.evalpad.protocol import (
-    BROADCAST, KEY_CODES, KEY_NAMES, Ack, AskRating, BadFrame, Frame, FrameDecoder, Idle, KeyEvent,
+    BROADCAST, HOST_CODES, KEY_CODES, KEY_NAMES, Ack, AskRating, BadFrame, Frame, FrameDecoder, Idle, KeyEvent,
     Nak, Ping, RatingEvent, RatingTimeoutEvent, ShowClerk, ShowText, decode_command, encode_message,
 )
 from drivers.errors import ProtocolError
@@ -147,11 +148,11 @@ class PadEmulator:
 
     def _on_item(self, item, now: float) -> None:
         if isinstance(item, BadFrame):
-            if item.address == self.address and item.code < 0x80:
+            if item.address == self.address and item.code in HOST_CODES:
                 self.bad_frames += 1
                 self._emit(Nak(item.seq), now)
             return
-        if item.code >= 0x80 or item.address not in (self.address, BROADCAST):
+        if item.code not in HOST_CODES or item.address not in (self.address, BROADCAST):
             return  # another pad's frame, or a frame for another address
         self.frames_in.append(item)
         if self.scenario == "silent":
@@ -214,7 +215,7 @@ class PadEmulator:
         seq, self._seq = self._seq, (self._seq + 1) & 0xFF
         raw = Frame(self.address, code, seq, data).encode()
         repeats = self.scenario == "repeats"
-        self._unacked[seq] = _Unacked(raw, now, 1, 1 if repeats else 0)
+        self._unacked[seq] = _Unacked(raw, now, 1, 2 if repeats else 0)
         self._send(raw)
         if repeats:
             self._send(raw)

@@ -51,6 +51,10 @@ class Code(IntEnum):
 
 ANSWER_OFFSET = 0x80  # a pad answers command C with C + 0x80 (PING 10 → PONG 90)
 EVENT_CODES = frozenset({Code.RATING, Code.RATING_TIMEOUT, Code.KEY, Code.NAK})
+# What a pad obeys. NAK (AF) is in both sets: evalpad.md defines one NAK code and says
+# any receiver answers a damaged frame with it; the address tells the pads apart.
+HOST_CODES = frozenset({Code.PING, Code.SHOW_CLERK, Code.ASK_RATING, Code.IDLE, Code.SHOW_TEXT,
+                        Code.ACK, Code.NAK})
 
 LEVEL_LABELS = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
 KEY_NAMES = {1: "call_next", 2: "recall", 3: "no_show", 4: "start", 5: "finish",
