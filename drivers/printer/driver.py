@@ -8,7 +8,6 @@ job bytes built by :class:`ReceiptEncoder` through ``drivers.transport``.
 """
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -20,8 +19,6 @@ from drivers.printer.errors import not_confirmed, refusal_for
 from drivers.printer.protocol import PrinterStatus
 from drivers.status import DeviceStatus
 from drivers.worker import DeviceWorker
-
-log = logging.getLogger(__name__)
 
 try:  # pyserial lets termios.error (not an OSError) escape tcflush on a vanished pty
     from termios import error as _TermiosError

@@ -213,6 +213,15 @@ def test_garbage_before_a_status_reply_is_skipped(rig):
     assert r.printer.query_status().paper == "ok"
 
 
+def test_printer_without_status_support_prints_unconfirmed(rig):
+    r = rig("silent", status_queries=False)
+    assert r.printer.wait_connected(5)
+    assert r.printer.status.state == "ok" and r.printer.status.details["paper"] == "unknown"
+    result = r.printer.print_receipt(TICKET)
+    assert result.printed and not result.confirmed
+    assert r.emulator.last_document.find_line("A023") and r.emulator.status_requests == 0
+
+
 class NoisyPort:
     """A port that answers every read with a byte that is never a status reply."""
 
