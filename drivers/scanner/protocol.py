@@ -48,20 +48,46 @@ def suffix_bytes(name: str) -> bytes:
 def decode_code_bytes(raw: bytes) -> str:
     """Turn the raw bytes of one code into text.
 
-    Control bytes are dropped; strict UTF-8 is tried first, then strict GB18030 (legacy
-    scanners and GBK-made QR codes, §4.2). If neither fits cleanly, the decoding with
+    Control bytes are dropped. Strict UTF-8 is tried first, then strict GB18030
+    (legacy scanners and GBK-made QR codes, §4.2). Short GBK text can also be valid
+    UTF-8 (预约 = ``D4 A4 D4 BC`` reads as Armenian ``ԤԼ``), so a UTF-8 reading with
+    characters no hall code holds loses to a GB18030 reading made only of plausible
+    ones (see :func:`plausible_text`). If neither decoding fits cleanly, the one with
     fewer undecodable bytes wins and those bytes are dropped.
     """
     cleaned = bytes(raw).translate(None, _CONTROL_BYTES)
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return visible_text(cleaned.decode(encoding))
-        except UnicodeDecodeError:
-            pass
-    utf8 = cleaned.decode("utf-8", errors="replace")
-    gb = cleaned.decode("gb18030", errors="replace")
-    best = utf8 if utf8.count("\ufffd") <= gb.count("\ufffd") else gb
-    return visible_text(best)
+    utf8 = _strict(cleaned, "utf-8")
+    if utf8 is not None and plausible_text(utf8):
+        return visible_text(utf8)
+    gb = _strict(cleaned, "gb18030")
+    if gb is not None and (utf8 is None or plausible_text(gb)):
+        return visible_text(gb)
+    if utf8 is not None:
+        return visible_text(utf8)
+    loose_utf8 = cleaned.decode("utf-8", errors="replace")
+    loose_gb = cleaned.decode("gb18030", errors="replace")
+    return visible_text(loose_utf8 if loose_utf8.count("\ufffd") <= loose_gb.count("\ufffd") else loose_gb)
+
+
+def _strict(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+# Scripts a code in a Chinese service hall may hold: ASCII and Latin-1, the scripts of
+# China's national minorities written in codes (Uyghur/Kazakh Arabic, Tibetan,
+# Mongolian), punctuation, CJK ideographs and full-width forms.
+_PLAUSIBLE_RANGES = ((0x20, 0x7E), (0xA0, 0xFF), (0x600, 0x6FF), (0xF00, 0xFFF), (0x1800, 0x18AF),
+                     (0x2000, 0x206F), (0x2100, 0x214F), (0x2460, 0x24FF), (0x3000, 0x303F),
+                     (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
+                     (0xFF00, 0xFFEF), (0x20000, 0x3134F))
+
+
+def plausible_text(text: str) -> bool:
+    """True if every character belongs to a script a hall code plausibly holds."""
+    return all(any(lo <= ord(ch) <= hi for lo, hi in _PLAUSIBLE_RANGES) for ch in text)
 
 
 def visible_text(text: str) -> str:

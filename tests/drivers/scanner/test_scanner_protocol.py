@@ -21,6 +21,19 @@ def test_gb18030_bytes_fall_back_to_gb18030():
     assert decode_code_bytes(raw) == ZH
 
 
+@pytest.mark.parametrize("text", ["预约 YY-0001", "预约", "码上办"])
+def test_gbk_bytes_that_are_also_valid_utf8_read_as_gbk(text):
+    raw = text.encode("gb18030")
+    if text != "码上办":
+        assert raw.decode("utf-8") != text  # the trap: strict UTF-8 succeeds with Armenian letters
+    assert decode_code_bytes(raw) == text
+
+
+@pytest.mark.parametrize("text", ["买买提·艾力 A1", "José-12", "ئۇيغۇر 001", "①号窗口", "ＡＢＣ１２３"])
+def test_plausible_utf8_text_is_kept_even_if_it_is_valid_gb18030(text):
+    assert decode_code_bytes(text.encode("utf-8")) == text
+
+
 def test_control_bytes_are_dropped_without_cutting_characters():
     raw = b"\x00\x02" + "社保".encode("utf-8") + b"\x1b\x7f" + b"A1\x03"
     assert decode_code_bytes(raw) == "社保A1"
@@ -122,11 +135,14 @@ def test_fuzz_assembler_never_raises_and_yields_clean_bounded_codes(chunks, suff
 
 
 @settings(max_examples=100, deadline=None)
-@given(texts=st.lists(st.text(st.characters(min_codepoint=0x20, blacklist_categories=("Cc", "Cs"),
-                                            blacklist_characters="\ufeff\ufffd"), min_size=1, max_size=30),
-                      min_size=1, max_size=5),
+@given(texts=st.lists(st.text(st.one_of(st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+                                         st.characters(min_codepoint=0xA0, max_codepoint=0xFF),
+                                         st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+                                         st.characters(min_codepoint=0x600, max_codepoint=0x6FF,
+                                                       blacklist_categories=("Cf", "Cn"))),
+                               min_size=1, max_size=30), min_size=1, max_size=5),
        split=st.integers(min_value=1, max_value=7))
-def test_fuzz_utf8_codes_round_trip_through_any_chunking(texts, split):
+def test_fuzz_hall_utf8_codes_round_trip_through_any_chunking(texts, split):
     asm = CodeAssembler("CR")
     stream = b"".join(t.encode("utf-8") + b"\r" for t in texts)
     out = []

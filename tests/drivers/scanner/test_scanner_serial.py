@@ -67,6 +67,8 @@ def test_gb18030_scanner_falls_back(rig):
     sent = emulator.scan(ZH)
     assert sent == ZH.encode("gb18030") + b"\r"
     assert codes.get(timeout=3) == ZH
+    emulator.scan("预约 YY-0001")  # GBK bytes that also pass as UTF-8 (Armenian)
+    assert codes.get(timeout=3) == "预约 YY-0001"
 
 
 @pytest.mark.parametrize("suffix", ["LF", "CRLF", "TAB"])
