@@ -41,7 +41,7 @@ def make_emulator(vendor: str | None = None, scenario: str | None = None, *,
     return PrinterEmulator(scenario or "ok", chinese_mode=chinese_mode)
 
 
-def test_receipt() -> TicketReceipt:
+def sample_receipt() -> TicketReceipt:
     """The slip ``--print-test`` prints: Chinese, punctuation-only and ¥ lines, a QR code."""
     return TicketReceipt(
         hall_name="政务服务中心 打印测试", number="T001", category_name="测试业务",
@@ -62,7 +62,7 @@ def probe(args: argparse.Namespace) -> dict:
                                     printer.status.message_en or "printer unavailable")
         result["status"] = printer.query_status(args.timeout).as_dict()
         if args.print_test:
-            outcome = printer.print_receipt(test_receipt(), timeout=args.timeout)
+            outcome = printer.print_receipt(sample_receipt(), timeout=args.timeout)
             result["printed"] = outcome.printed
             result["status"] = outcome.status.as_dict()
         result["ok"] = result["status"]["ok"] and (result["printed"] or not args.print_test)
