@@ -128,7 +128,7 @@ class IdCardReader(DeviceWorker):
                 self._check_sam(port)
             if self.polling and self._sam_problem is None:
                 self._poll_card(port)
-        except (DeviceTimeout, ProtocolError) as exc:
+        except (DeviceTimeout, ProtocolError, ReaderStatusError) as exc:
             self._count_failure(exc)
             return
         self._failures = 0
@@ -146,6 +146,9 @@ class IdCardReader(DeviceWorker):
             card = self._take_card(port)
         except (NoCard, CardSelectFailed):
             self._last_error_code = None
+            return
+        except SamError as exc:  # the SAM failed mid-session: a reader fault, not a card's
+            self._sam_problem = exc
             return
         except (ReaderStatusError, ProtocolError) as exc:
             self._report_card_error(exc)
@@ -194,18 +197,19 @@ class IdCardReader(DeviceWorker):
     # -- one exchange on the wire ---------------------------------------------
     def _exchange(self, port, command: Command, data: bytes = b"", *, timeout: float | None = None) -> Response:
         """Send one command and return its answer, retrying line noise (§1.6 codes 10/11 included)."""
-        for attempt in range(self.retries + 1):
+        attempts = self.retries + 1
+        while True:
+            attempts -= 1
             try:
                 resp = self._transact(port, command, data, timeout or self.response_timeout)
             except ProtocolError:
                 self.protocol_errors += 1
-                if attempt == self.retries:
+                if not attempts:
                     raise
                 continue
-            if resp.sw3 not in (0x10, 0x11) or attempt == self.retries:
+            if resp.sw3 not in (0x10, 0x11) or not attempts:
                 return resp
             self.protocol_errors += 1
-        raise AssertionError("unreachable")
 
     def _transact(self, port, command: Command, data: bytes, timeout: float) -> Response:
         # Drop stale bytes (a late answer to a timed-out command). Read them rather than

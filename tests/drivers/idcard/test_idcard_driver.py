@@ -1,4 +1,5 @@
 """IdCardReader through a real pyserial port on a pty against the emulator (devices.md §1.13)."""
+import logging
 import threading
 import time
 
@@ -249,3 +250,29 @@ def test_silent_device_is_unavailable_with_a_baud_rate_hint():
             assert "波特率" in info.value.message
         finally:
             reader.stop()
+
+
+def test_sam_failing_mid_session_is_an_error_status_not_a_card_error(rig):
+    emulator, _, events, make_reader = rig
+    emulator.remove_card()
+    make_reader(sam_check_interval=0.05)
+    events.wait(lambda items: "ok" in [i[1].state for i in items if i[0] == "status"])
+    emulator.sam_ok = False
+    events.wait(lambda items: items[-1][0] == "status" and items[-1][1].state == "error")
+    emulator.sam_ok = True
+    emulator.place_card()
+    events.wait(lambda items: any(i[0] == "card" for i in items))
+    assert events.states() == ["ok", "error", "ok"]
+    assert events.kinds("error") == []
+
+
+def test_logs_carry_only_the_masked_card(rig, caplog):
+    caplog.set_level(logging.DEBUG, logger="drivers")
+    emulator, _, events, make_reader = rig
+    make_reader()
+    events.wait(lambda items: any(i[0] == "card" for i in items))
+    emulator.remove_card()
+    events.wait(lambda items: any(i[0] == "removed" for i in items))
+    card = SAMPLE_CARDS[CardKind.RESIDENT]
+    assert "3701**********123X" in caplog.text
+    assert card.id_number not in caplog.text and card.name not in caplog.text

@@ -14,8 +14,8 @@ from drivers.errors import DeviceError, ProtocolError
 from drivers.idcard.card import CardKind
 from drivers.idcard.emulator import SAMPLE_CARDS, synthetic_id_number
 from drivers.idcard.errors import IdCardError
-from drivers.idcard.protocol import (PREAMBLE, CardRecord, FrameParser, decode_read_data,
-                                     decode_response, encode_read_data, encode_response)
+from drivers.idcard.protocol import (PREAMBLE, FrameParser, decode_read_data, encode_read_data,
+                                     encode_response)
 from drivers.idcard.text import build_text_block, parse_text_block
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
