@@ -65,7 +65,8 @@ def to_gray(frame):
     """
     if frame.ndim == 2:
         return frame
-    return import_cv2().cvtColor(frame, import_cv2().COLOR_BGR2GRAY)
+    cv2 = import_cv2()
+    return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
 
 
 class CameraScanner:

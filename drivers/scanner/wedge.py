@@ -1,4 +1,4 @@
-"""Keyboard-wedge scanner in Qt: an application event filter around the pure burst detector.
+"""Scanner codes into Qt: the keyboard-wedge event filter, and a relay for driver threads.
 
 A wedge scanner is a USB keyboard that types the code (devices.md §4.1). Installed on
 the ``QApplication``, :class:`WedgeScanFilter` feeds every key press to
@@ -38,6 +38,17 @@ from drivers.scanner.protocol import WedgeBurstDetector, WedgeVerdict
 _MODIFIER_KEYS = frozenset({Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
                             Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock})
 _RETURN_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter})
+
+
+class CodeRelay(QObject):
+    """Carries codes from a driver thread to the Qt main thread.
+
+    ``SerialScanner(url, on_code=relay.code_scanned.emit)`` (or ``CameraScanner``,
+    ``EvdevScanner``): the signal is emitted on the driver's thread and Qt queues it
+    to slots living in the main thread, so no widget is touched off that thread.
+    """
+
+    code_scanned = Signal(str)
 
 
 def disable_input_method(root: QWidget) -> int:

@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
-from drivers.scanner.wedge import WedgeScanFilter, disable_input_method
+from drivers.scanner.wedge import CodeRelay, WedgeScanFilter, disable_input_method
 
 
 class FakeClock:
@@ -144,3 +144,25 @@ def test_overlong_fast_burst_is_handed_back_to_the_widget(qtbot, qapp):
         scan_filter.uninstall(qapp)
     assert edit.text() == "abcdefg"
     assert codes == []
+
+
+def test_code_relay_brings_driver_thread_codes_to_the_main_thread(qtbot, qapp):
+    from PySide6.QtCore import QThread
+
+    from drivers.emulation import PtyHost
+    from drivers.scanner.driver import SerialScanner
+    from drivers.scanner.emulator import ScannerEmulator
+
+    relay = CodeRelay()
+    seen = []
+    relay.code_scanned.connect(lambda code: seen.append((code, QThread.currentThread() is qapp.thread())))
+    emulator = ScannerEmulator()
+    with PtyHost(emulator) as host:
+        scanner = SerialScanner(host.path, on_code=relay.code_scanned.emit).start()
+        try:
+            assert scanner.wait_connected(3)
+            emulator.scan("码上办:370100-001")
+            qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+        finally:
+            scanner.stop()
+    assert seen == [("码上办:370100-001", True)]  # delivered, and on the GUI thread
