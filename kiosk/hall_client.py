@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import quote
 
 import requests
+from urllib3.exceptions import HTTPError as TransportError
 
 from kiosk.core.effects import new_request_id
 from kiosk.core.errors import HallApiError, HallUnreachable
@@ -207,7 +208,7 @@ class HallClient:
                     raise
                 failures += 1
                 log.warning("event stream refused: %s (HTTP %d)", error.code, error.status)
-            except (HallUnreachable, requests.RequestException, OSError) as exc:
+            except (HallUnreachable, requests.RequestException, TransportError, OSError) as exc:
                 failures += 1
                 log.info("event stream lost after seq %d: %s", follower.last_seq, type(exc).__name__)
             delay = follower.retry_s if follower.retry_s is not None and failures <= 1 \
