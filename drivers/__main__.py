@@ -22,7 +22,9 @@ def _cli(kind: str):
     return importlib.import_module(f"drivers.{kind}.cli")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the ``selected`` kind's module is imported (each pulls in
+    its own libraries, and importing all of them made the probe slow to start)."""
     parser = argparse.ArgumentParser(prog="python -m drivers", description="hallterm 设备检测与模拟 / device probe and emulators")
     sub = parser.add_subparsers(dest="command", required=True)
     probe = sub.add_parser("probe", help="与一台设备通信并输出 JSON / talk to one device, print JSON")
@@ -30,28 +32,31 @@ def build_parser() -> argparse.ArgumentParser:
     emulate = sub.add_parser("emulate", help="在新的伪终端上启动模拟器 / start an emulator on a new pseudo-terminal")
     emulate_kinds = emulate.add_subparsers(dest="kind", required=True)
     for kind in KINDS:
-        try:
-            cli = _cli(kind)
-        except ImportError:
-            continue
         p = probe_kinds.add_parser(kind)
         p.add_argument("--url", required=True, help="serial path, socket://host:port, usb://VID:PID or emu://<kind>")
         p.add_argument("--vendor", default=None)
         p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the device")
-        cli.add_probe_arguments(p)
         e = emulate_kinds.add_parser(kind)
         e.add_argument("--vendor", default=None)
         e.add_argument("--scenario", default=None)
         e.add_argument("--baudrate", type=int, default=None, help="pace output like a real line at this speed")
-        if hasattr(cli, "add_emulate_arguments"):
-            cli.add_emulate_arguments(e)
+        if kind == selected:
+            cli = _cli(kind)
+            cli.add_probe_arguments(p)
+            if hasattr(cli, "add_emulate_arguments"):
+                cli.add_emulate_arguments(e)
     return parser
+
+
+def _selected_kind(argv: list[str]) -> str | None:
+    return next((a for a in argv if a in KINDS), None)
 
 
 def main(argv: list[str] | None = None) -> int:
     from drivers.errors import DeviceError
 
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(_selected_kind(argv)).parse_args(argv)
     cli = _cli(args.kind)
     if args.command == "probe":
         try:

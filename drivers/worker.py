@@ -21,6 +21,12 @@ from drivers.transport import SerialException, open_transport
 
 log = logging.getLogger(__name__)
 
+try:  # a vanished pty makes pyserial raise termios.error, which is not an OSError
+    import termios
+    _LINK_ERRORS: tuple[type[BaseException], ...] = (SerialException, OSError, DeviceUnavailable, termios.error)
+except ImportError:  # Windows
+    _LINK_ERRORS = (SerialException, OSError, DeviceUnavailable)
+
 StatusCallback = Callable[[DeviceStatus], None]
 
 
@@ -40,6 +46,7 @@ class DeviceWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._connected = threading.Event()
+        self._ever_connected = False
         self.port = None
         self._status = DeviceStatus(self.kind, "unavailable", "设备尚未连接", "device not connected yet")
 
@@ -127,10 +134,13 @@ class DeviceWorker:
             self._close_port()
             err = exc if isinstance(exc, DeviceError) else DeviceUnavailable(
                 f"设备连接失败：{exc}", f"device connection failed: {exc}")
-            self.set_status(DeviceStatus(self.kind, "unavailable", err.message, err.message_en))
+            # One report per outage: a failed reconnect after a lost link says nothing new.
+            if not (self._ever_connected and self._status.state == "unavailable"):
+                self.set_status(DeviceStatus(self.kind, "unavailable", err.message, err.message_en))
             return False
-        self._connected.set()
+        self._ever_connected = True
         self.set_status(self.healthy_status())
+        self._connected.set()  # after the status, so a waiter never sees a stale one
         return True
 
     def _step(self, fn, fut) -> None:
@@ -140,7 +150,7 @@ class DeviceWorker:
             else:
                 if fut.set_running_or_notify_cancel():
                     fut.set_result(fn(self.port))
-        except (SerialException, OSError, DeviceUnavailable) as exc:
+        except _LINK_ERRORS as exc:
             err = exc if isinstance(exc, DeviceUnavailable) else DeviceUnavailable(
                 f"设备连接中断：{exc}", f"device connection lost: {exc}")
             self._close_port()

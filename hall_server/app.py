@@ -104,15 +104,35 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _install_body_limit(app: FastAPI) -> None:
-    """Refuse bodies over 1 MB and non-JSON bodies before they are read."""
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
 
-    @app.middleware("http")
-    async def limit(request: Request, call_next):
-        if request.method in ("POST", "PUT", "PATCH"):
-            length = request.headers.get("content-length")
-            if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-                return _error(413, "too_large", "请求内容过大", "request body too large")
-            ctype = request.headers.get("content-type", "")
-            if length not in (None, "0") and ctype and not ctype.startswith("application/json"):
-                return _error(415, "unsupported_media_type", "请求内容须为 JSON", "request body must be JSON")
-        return await call_next(request)
+
+class BodyLimit:
+    """Refuse bodies over ``max_bytes`` (also when sent chunked, without a length)
+    and non-JSON bodies, before a route reads them. Pure ASGI: no per-request task."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length", b"").decode("latin-1")
+        ctype = headers.get(b"content-type", b"").decode("latin-1")
+        if length and (not length.isdigit() or int(length) > self.max_bytes):
+            return await _error(413, "too_large", "请求内容过大", "request body too large")(scope, receive, send)
+        if length not in ("", "0") and ctype and not ctype.startswith("application/json"):
+            return await _error(415, "unsupported_media_type", "请求内容须为 JSON",
+                                "request body must be JSON")(scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise HallError("too_large", "请求内容过大", "request body too large")
+            return message
+
+        return await self.app(scope, counted, send)

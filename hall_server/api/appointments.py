@@ -23,7 +23,7 @@ def _aware(value, hall: Hall):
 
 
 @router.post("/appointments", status_code=201)
-def import_appointment(body: AppointmentCreate, request: Request, who: Principal = Depends(roles("manager", "admin"))):
+async def import_appointment(body: AppointmentCreate, request: Request, who: Principal = Depends(roles("manager", "admin"))):
     hall: Hall = request.app.state.hall
     return mutate(request, who, "appointment.import", body.code,
                   lambda tx: engine.import_one(hall, tx, body.code, body.service_code, _aware(body.slot_start, hall),
@@ -32,7 +32,7 @@ def import_appointment(body: AppointmentCreate, request: Request, who: Principal
 
 
 @router.post("/appointments/lookup")
-def lookup(body: AppointmentLookup, request: Request, who: Principal = Depends(roles("kiosk", "manager"))):
+async def lookup(body: AppointmentLookup, request: Request, who: Principal = Depends(roles("kiosk", "manager"))):
     """Today's and later open appointments of the person on the card (masked)."""
     hall: Hall = request.app.state.hall
     with hall.store.transaction(hall.now()) as tx:
@@ -40,7 +40,7 @@ def lookup(body: AppointmentLookup, request: Request, who: Principal = Depends(r
 
 
 @router.post("/appointments/{code}/check-in", status_code=201)
-def check_in(code: str, request: Request, body: CheckIn | None = None, who: Principal = Depends(roles("kiosk"))):
+async def check_in(code: str, request: Request, body: CheckIn | None = None, who: Principal = Depends(roles("kiosk"))):
     hall: Hall = request.app.state.hall
     if len(code) > 64:
         raise invalid("预约码过长", "appointment code too long")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from typing import Any, Callable
 
 from fastapi import Depends, Request
@@ -18,9 +19,10 @@ from hall_server.runtime import Hall
 from hall_server.store import Tx
 
 log = logging.getLogger("hall_server.api")
+_DAY = timedelta(hours=24)
 
 
-def get_hall(request: Request) -> Hall:
+async def get_hall(request: Request) -> Hall:
     return request.app.state.hall
 
 
@@ -31,7 +33,7 @@ def bearer(request: Request) -> str | None:
     return request.query_params.get("access_token")  # EventSource cannot set headers
 
 
-def get_principal(request: Request) -> Principal:
+async def get_principal(request: Request) -> Principal:
     hall = request.app.state.hall
     return request.app.state.auth.principal(bearer(request), hall.now())
 
@@ -39,7 +41,7 @@ def get_principal(request: Request) -> Principal:
 def roles(*allowed: str) -> Callable[..., Principal]:
     """A dependency that lets only these roles through (``"any"`` = any token)."""
 
-    def check(principal: Principal = Depends(get_principal)) -> Principal:
+    async def check(principal: Principal = Depends(get_principal)) -> Principal:
         if "any" not in allowed and principal.role not in allowed:
             raise forbidden()
         return principal
@@ -105,6 +107,3 @@ def failure(hall: Hall, principal: Principal, action: str, target: str | None, c
         log.error("could not audit refused %s by %s", action, principal.subject)
 
 
-from datetime import timedelta  # noqa: E402  (kept beside its one use)
-
-_DAY = timedelta(hours=24)

@@ -15,7 +15,7 @@ router = APIRouter(tags=["evaluations"])
 
 
 @router.post("/evaluations", status_code=201)
-def evaluate(body: EvaluationCreate, request: Request, who: Principal = Depends(roles("kiosk", "counter"))):
+async def evaluate(body: EvaluationCreate, request: Request, who: Principal = Depends(roles("kiosk", "counter"))):
     hall: Hall = request.app.state.hall
     return mutate(request, who, "evaluation.record", body.ticket_id,
                   lambda tx: engine.record(hall, tx, body.ticket_id, body.level, body.reasons, body.comment, body.channel),
@@ -23,7 +23,7 @@ def evaluate(body: EvaluationCreate, request: Request, who: Principal = Depends(
 
 
 @router.get("/cases")
-def list_cases(state: str | None = None, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager"))):
+async def list_cases(state: str | None = None, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager"))):
     with hall.store.transaction(hall.now()) as tx:
         found = tx.all("SELECT * FROM cases" + (" WHERE state = ?" if state else "") + " ORDER BY opened_at DESC",
                        (state,) if state else ())
@@ -31,7 +31,7 @@ def list_cases(state: str | None = None, hall: Hall = Depends(get_hall), who: Pr
 
 
 @router.get("/cases/{case_id}")
-def get_case(case_id: str, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager"))):
+async def get_case(case_id: str, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager"))):
     with hall.store.transaction(hall.now()) as tx:
         case = tx.one("SELECT * FROM cases WHERE id = ?", (case_id,))
         if case is None:
@@ -40,7 +40,7 @@ def get_case(case_id: str, hall: Hall = Depends(get_hall), who: Principal = Depe
 
 
 @router.post("/cases/{case_id}/{action}")
-def act(case_id: str, action: str, request: Request, body: CaseAction | None = None,
+async def act(case_id: str, action: str, request: Request, body: CaseAction | None = None,
         who: Principal = Depends(roles("manager"))):
     """One step of the loop: verify, rectify, reply, close (and appeal steps)."""
     if action not in TRANSITIONS:

@@ -16,7 +16,7 @@ router = APIRouter(tags=["stats"])
 
 
 @router.get("/stats")
-def statistics(date_from: date | None = Query(default=None), date_to: date | None = Query(default=None),
+async def statistics(date_from: date | None = Query(default=None), date_to: date | None = Query(default=None),
                hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager"))):
     today = date.fromisoformat(hall.day())
     start, end = date_from or today, date_to or date_from or today

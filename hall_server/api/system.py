@@ -18,22 +18,22 @@ router = APIRouter(tags=["system"])
 
 
 @router.get("/health")
-def health(hall: Hall = Depends(get_hall)):
+async def health(hall: Hall = Depends(get_hall)):
     return {"status": "ok", "version": __version__, "time": iso(hall.now())}
 
 
 @router.get("/hall")
-def hall_catalogue(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+async def hall_catalogue(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
     return hall.catalogue()
 
 
 @router.get("/queue")
-def queue(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+async def queue(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
     return snapshot(hall)
 
 
 @router.post("/auth/login")
-def login(body: Login, request: Request):
+async def login(body: Login, request: Request):
     hall: Hall = request.app.state.hall
     auth = request.app.state.auth
     anonymous = Principal(body.username, "anonymous", "session", "-")
@@ -47,7 +47,7 @@ def login(body: Login, request: Request):
 
 
 @router.post("/auth/logout")
-def logout(request: Request, who: Principal = Depends(get_principal)):
+async def logout(request: Request, who: Principal = Depends(get_principal)):
     hall: Hall = request.app.state.hall
 
     def revoke(tx):
@@ -60,7 +60,7 @@ def logout(request: Request, who: Principal = Depends(get_principal)):
 
 
 @router.post("/devices/heartbeat")
-def heartbeat(body: Heartbeat, request: Request, who: Principal = Depends(roles("kiosk", "counter", "display", "agent"))):
+async def heartbeat(body: Heartbeat, request: Request, who: Principal = Depends(roles("kiosk", "counter", "display", "agent"))):
     hall: Hall = request.app.state.hall
 
     def record(tx):
@@ -78,7 +78,7 @@ def heartbeat(body: Heartbeat, request: Request, who: Principal = Depends(roles(
 
 
 @router.get("/devices")
-def devices(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager", "admin"))):
+async def devices(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager", "admin"))):
     found = hall.store.all("SELECT * FROM devices ORDER BY name")
     for row in found:
         row["components"] = json.loads(row["components"])

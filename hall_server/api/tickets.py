@@ -19,7 +19,7 @@ router = APIRouter(tags=["tickets"])
 
 
 @router.post("/tickets", status_code=201)
-def issue_ticket(body: TicketCreate, request: Request, who: Principal = Depends(roles("kiosk", "manager"))):
+async def issue_ticket(body: TicketCreate, request: Request, who: Principal = Depends(roles("kiosk", "manager"))):
     hall: Hall = request.app.state.hall
     card = IdCardInput(body.id_card.number, body.id_card.name) if body.id_card else None
     return mutate(request, who, "ticket.issue", body.service_code or body.category_code,
@@ -30,7 +30,7 @@ def issue_ticket(body: TicketCreate, request: Request, who: Principal = Depends(
 
 
 @router.get("/tickets")
-def list_tickets(state: str = "waiting", category: str | None = None, hall: Hall = Depends(get_hall),
+async def list_tickets(state: str = "waiting", category: str | None = None, hall: Hall = Depends(get_hall),
                  who: Principal = Depends(roles("counter", "manager"))):
     """Tickets in one state (default the waiting line), oldest first."""
     if state not in {s.value for s in TicketState}:
@@ -45,7 +45,7 @@ def list_tickets(state: str = "waiting", category: str | None = None, hall: Hall
 
 
 @router.get("/tickets/{ticket_id}")
-def get_ticket(ticket_id: str, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+async def get_ticket(ticket_id: str, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
     row = hall.store.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
     if row is None:
         raise not_found("号票", "ticket")
@@ -55,7 +55,7 @@ def get_ticket(ticket_id: str, hall: Hall = Depends(get_hall), who: Principal = 
 
 
 @router.get("/ticket-status/{status_token}")
-def ticket_status(status_token: str, hall: Hall = Depends(get_hall)):
+async def ticket_status(status_token: str, hall: Hall = Depends(get_hall)):
     """The resident's phone view: never personal data."""
     row = hall.store.one("SELECT * FROM tickets WHERE status_token = ?", (status_token,))
     if row is None:
@@ -78,7 +78,7 @@ def ticket_status(status_token: str, hall: Hall = Depends(get_hall)):
 
 
 @router.post("/tickets/{ticket_id}/requeue")
-def requeue(ticket_id: str, request: Request, body: Action | None = None,
+async def requeue(ticket_id: str, request: Request, body: Action | None = None,
             who: Principal = Depends(roles("counter", "manager"))):
     hall: Hall = request.app.state.hall
     row = hall.store.one("SELECT window_id FROM tickets WHERE id = ?", (ticket_id,))
@@ -92,7 +92,7 @@ def requeue(ticket_id: str, request: Request, body: Action | None = None,
 
 
 @router.post("/tickets/{ticket_id}/cancel")
-def cancel(ticket_id: str, request: Request, body: Action | None = None, who: Principal = Depends(roles("manager"))):
+async def cancel(ticket_id: str, request: Request, body: Action | None = None, who: Principal = Depends(roles("manager"))):
     hall: Hall = request.app.state.hall
     return mutate(request, who, "ticket.cancel", ticket_id,
                   lambda tx: ticket_view(hall, engine.cancel(hall, tx, ticket_id, who.subject), role=who.role),

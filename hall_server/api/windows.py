@@ -14,7 +14,7 @@ router = APIRouter(tags=["windows"])
 
 
 @router.get("/windows")
-def list_windows(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+async def list_windows(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
     with hall.store.transaction(hall.now()) as tx:
         return {"windows": [engine.window_view(hall, tx, w) for w in tx.all("SELECT * FROM windows ORDER BY number")]}
 
@@ -22,7 +22,7 @@ def list_windows(hall: Hall = Depends(get_hall), who: Principal = Depends(roles(
 def _ticket_action(name: str, fn, *allowed: str):
     """A route for one clerk action on the window's current ticket."""
 
-    def route(window_id: str, request: Request, body: Action | None = None,
+    async def route(window_id: str, request: Request, body: Action | None = None,
               who: Principal = Depends(roles(*allowed))):
         own_window(who, window_id)
         hall: Hall = request.app.state.hall
@@ -44,7 +44,7 @@ _ticket_action("unsuspend", engine.resume_ticket, "counter")
 
 
 @router.post("/windows/{window_id}/call")
-def call_ticket(window_id: str, body: CallTicket, request: Request, who: Principal = Depends(roles("counter", "manager"))):
+async def call_ticket(window_id: str, body: CallTicket, request: Request, who: Principal = Depends(roles("counter", "manager"))):
     """特呼: call one chosen waiting ticket."""
     own_window(who, window_id)
     hall: Hall = request.app.state.hall
@@ -54,7 +54,7 @@ def call_ticket(window_id: str, body: CallTicket, request: Request, who: Princip
 
 
 @router.post("/windows/{window_id}/transfer")
-def transfer(window_id: str, body: Transfer, request: Request, who: Principal = Depends(roles("counter"))):
+async def transfer(window_id: str, body: Transfer, request: Request, who: Principal = Depends(roles("counter"))):
     own_window(who, window_id)
     hall: Hall = request.app.state.hall
     return mutate(request, who, "window.transfer", window_id,
@@ -64,7 +64,7 @@ def transfer(window_id: str, body: Transfer, request: Request, who: Principal = 
 
 
 def _state_action(action: str):
-    def route(window_id: str, request: Request, body: WindowStateChange | None = None,
+    async def route(window_id: str, request: Request, body: WindowStateChange | None = None,
               who: Principal = Depends(roles("counter", "manager"))):
         own_window(who, window_id)
         hall: Hall = request.app.state.hall
@@ -84,7 +84,7 @@ for _action in ("pause", "resume", "open", "close"):
 
 
 @router.put("/windows/{window_id}/categories")
-def set_categories(window_id: str, body: Categories, request: Request, who: Principal = Depends(roles("manager"))):
+async def set_categories(window_id: str, body: Categories, request: Request, who: Principal = Depends(roles("manager"))):
     """Reassign a window's categories, in order; takes effect on the next call."""
     hall: Hall = request.app.state.hall
     return mutate(request, who, "window.categories", window_id,
@@ -94,7 +94,7 @@ def set_categories(window_id: str, body: Categories, request: Request, who: Prin
 
 
 @router.put("/windows/{window_id}/clerk")
-def assign_clerk(window_id: str, body: ClerkAssignment, request: Request, who: Principal = Depends(roles("manager"))):
+async def assign_clerk(window_id: str, body: ClerkAssignment, request: Request, who: Principal = Depends(roles("manager"))):
     """AB岗: put a clerk on a window, or clear it."""
     hall: Hall = request.app.state.hall
     return mutate(request, who, "window.clerk", window_id,

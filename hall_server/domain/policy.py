@@ -9,9 +9,11 @@ A window ranks the tickets it may call by a key; the smallest key is called next
 3. every other ticket by priority class (``policy.priority_order``), then the window's
    category order, then longest waiting (``queued_at``, then ``serial``).
 
-Interleave: when ``priority_run = k > 0`` and this window's last ``k`` calls were all
-priority-class tickets (green or appointment), the best normal ticket is called instead,
-if one waits — "k priority : 1 normal". Transfers to the window still come first.
+Interleave: when ``priority_run = k > 0``, this window's last ``k`` calls were all
+priority-class tickets (green or appointment) and rule 3 would pick another priority
+ticket, the best normal ticket is called instead, if one waits — "k priority : 1
+normal". Rules 1 and 2 are never interleaved: a transfer to the window and an overdue
+ticket are called even after a run of priority calls.
 
 A window may call a waiting ticket when it was transferred to that window, or when it
 was not transferred to a particular window and its category is one the window serves.
@@ -89,9 +91,15 @@ def choose_next(
     if not line:
         return None
     best = line[0]
-    if best.target_window == window.id or not interleave_due(window, recent_calls):
+    if not _interleaves(window, best, now, recent_calls):
         return best
     return next((t for t in line if not is_priority(t)), best)
+
+
+def _interleaves(window: WindowRules, best: Ticket, now: datetime, recent_calls: Sequence[Ticket]) -> bool:
+    """A normal ticket replaces ``best`` only when ``best`` is an ordinary priority pick:
+    a transfer to this window and an overdue ticket are never passed over."""
+    return rank_key(window, best, now)[0] == 2 and is_priority(best) and interleave_due(window, recent_calls)
 
 
 def check_can_call(window: WindowRules) -> None:
@@ -144,7 +152,7 @@ def queue_position(
 def _calls_before(ticket: Ticket, pool: list[Ticket], callers: list[WindowRules], now: datetime) -> int:
     """Run the round-robin described in ``queue_position``. Each window's line is ranked
     once (keys do not change while the clock stands still), so this is O(n log n)."""
-    lines = {w.id: _Line(w, ranked(w, pool, now)) for w in callers}
+    lines = {w.id: _Line(w, ranked(w, pool, now), now) for w in callers}
     taken: set[str] = set()
     progressed = True
     while progressed:  # every caller's line holds the ticket, so this ends by returning
@@ -164,8 +172,8 @@ class _Line:
     """One window's ranked line in the simulation, with its own call history so the
     interleave rule applies as ``choose_next`` would apply it."""
 
-    def __init__(self, window: WindowRules, line: list[Ticket]):
-        self.window, self.line, self.history = window, line, []
+    def __init__(self, window: WindowRules, line: list[Ticket], now: datetime):
+        self.window, self.line, self.now, self.history = window, line, now, []
         self.head = self.normal_head = 0
 
     def pop(self, taken: set[str]) -> Ticket | None:
@@ -173,7 +181,7 @@ class _Line:
         if self.head >= len(self.line):
             return None
         chosen = self.line[self.head]
-        if chosen.target_window != self.window.id and interleave_due(self.window, self.history):
+        if _interleaves(self.window, chosen, self.now, self.history):
             self.normal_head = self._skip(self.normal_head, taken, lambda t: not is_priority(t))
             if self.normal_head < len(self.line):
                 chosen = self.line[self.normal_head]

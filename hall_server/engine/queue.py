@@ -5,13 +5,13 @@ import json
 
 from hall_server.engine.tickets import estimate_minutes
 from hall_server.engine.windows import window_view
+from hall_server.store import tickets as rows
 
 
 def snapshot(hall) -> dict:
     with hall.store.transaction(hall.now()) as tx:
         seq = tx.one("SELECT MAX(seq) AS seq FROM events")["seq"] or 0
-        counts = {r["category"]: r["n"] for r in tx.all(
-            "SELECT category, COUNT(*) AS n FROM tickets WHERE state = 'waiting' GROUP BY category")}
+        counts = rows.waiting_by_category(tx)
         categories = [{"code": code, "name": rules.name, "prefix": rules.prefix, "waiting": counts.get(code, 0),
                        "est_wait_min": estimate_minutes(hall, tx, code, counts.get(code, 0))}
                       for code, rules in hall.categories.items()]

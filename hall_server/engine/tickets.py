@@ -62,14 +62,13 @@ def issue(hall, tx: Tx, *, service_code=None, category_code=None, card: IdCardIn
     now = tx.at
     day = hall.day(now)
     person_issued = rows.person_count(tx, day, person["person_hash"]) if person["person_hash"] else None
+    # Count first, check after: a refusal raises and the transaction rolls the counts back.
+    serial = rows.next_counter(tx, day, f"cat:{category.code}")
+    for_service = rows.next_counter(tx, day, f"svc:{service.code}") if service else 1
     try:
-        numbering.check_issue(category, service, now, rows.counter(tx, day, f"cat:{category.code}"),
-                              rows.counter(tx, day, f"svc:{service.code}") if service else 0, person_issued)
+        numbering.check_issue(category, service, now, serial - 1, for_service - 1, person_issued)
     except DomainError as err:
         raise HallError.from_domain(err) from err
-    serial = rows.next_counter(tx, day, f"cat:{category.code}")
-    if service:
-        rows.next_counter(tx, day, f"svc:{service.code}")
     ticket = Ticket(id=uuid.uuid4().hex, number=numbering.format_number(category.prefix, serial, category.padding),
                     serial=serial, category=category.code, day=day, issued_at=now, queued_at=now,
                     service=service.code if service else None, channel=channel, priority=priority,

@@ -179,4 +179,31 @@ CREATE TABLE devices (
     components TEXT NOT NULL
 );
 """),
+    (2, "waiting counts kept by triggers", """
+CREATE TABLE waiting_counts (
+    category TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (category, priority)
+) WITHOUT ROWID;
+INSERT INTO waiting_counts (category, priority, n)
+    SELECT category, priority, COUNT(*) FROM tickets WHERE state = 'waiting' GROUP BY category, priority;
+CREATE TRIGGER tickets_waiting_insert AFTER INSERT ON tickets WHEN NEW.state = 'waiting'
+BEGIN
+    INSERT INTO waiting_counts (category, priority, n) VALUES (NEW.category, NEW.priority, 1)
+        ON CONFLICT (category, priority) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER tickets_waiting_update AFTER UPDATE OF state, category, priority ON tickets
+BEGIN
+    UPDATE waiting_counts SET n = n - 1
+        WHERE OLD.state = 'waiting' AND category = OLD.category AND priority = OLD.priority;
+    INSERT INTO waiting_counts (category, priority, n)
+        SELECT NEW.category, NEW.priority, 1 WHERE NEW.state = 'waiting'
+        ON CONFLICT (category, priority) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER tickets_waiting_delete AFTER DELETE ON tickets WHEN OLD.state = 'waiting'
+BEGIN
+    UPDATE waiting_counts SET n = n - 1 WHERE category = OLD.category AND priority = OLD.priority;
+END;
+"""),
 ]

@@ -177,3 +177,22 @@ def test_end_of_day_expires_open_tickets(api, clock, hall):
     assert housekeeping.run_once(hall)["expired"] == 1
     assert hall.store.one("SELECT state FROM tickets")["state"] == "expired"
     assert issue(api, "A")["number"] == "A001"  # a new numbering day
+
+
+def test_waiting_counts_kept_by_triggers_match_the_tickets(api, hall, clock):
+    counter = api("counter")
+    for i in range(6):
+        clock.advance(minutes=1)
+        issue(api, "A", priority="green" if i % 3 == 0 else "normal")
+    issue(api, "C")
+    counter.post("/windows/w1/call-next")
+    counter.post("/windows/w1/skip")
+    counter.post("/windows/w1/call-next")
+    counter.post("/windows/w1/transfer", {"to_category": "C"})
+    counter.post("/windows/w1/call-next")
+    counter.post("/windows/w1/start")
+    counter.post("/windows/w1/finish")
+    kept = {(r["category"], r["priority"]): r["n"] for r in hall.store.all("SELECT * FROM waiting_counts") if r["n"]}
+    real = {(r["category"], r["priority"]): r["n"] for r in hall.store.all(
+        "SELECT category, priority, COUNT(*) AS n FROM tickets WHERE state = 'waiting' GROUP BY 1, 2")}
+    assert kept == real and sum(real.values()) == 5
