@@ -54,7 +54,7 @@ class ShuangseCodec(LedCodec):
         while True:
             start = buffer.find(SYNC)
             if start < 0:
-                del buffer[:max(0, len(buffer) - 1)]  # keep a trailing A0: it may start a reply
+                _keep_sync_start(buffer)
                 return replies
             del buffer[:start]
             if len(buffer) < 5:
@@ -72,7 +72,7 @@ class ShuangseCodec(LedCodec):
         while True:
             start = buffer.find(SYNC)
             if start < 0:
-                del buffer[:max(0, len(buffer) - 1)]
+                _keep_sync_start(buffer)
                 return out
             del buffer[:start]
             if len(buffer) < HEADER:
@@ -111,3 +111,9 @@ class ShuangseCodec(LedCodec):
             colours.append(data[i + width])
             i += width + 1
         return "".join(chars), tuple(colours)
+
+
+def _keep_sync_start(buffer: bytearray) -> None:
+    """Drop a buffer holding no SYNC, except a trailing A0 that may begin one."""
+    keep = 1 if buffer[-1:] == SYNC[:1] else 0
+    del buffer[:len(buffer) - keep]
