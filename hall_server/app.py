@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,7 +14,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hall_server import __version__, housekeeping
-from hall_server.api import appointments, evaluations, events, stats, system, tickets, windows
 from hall_server.auth import Authenticator
 from hall_server.clock import Clock
 from hall_server.config import HallConfig, load_hall_config
@@ -25,6 +25,11 @@ from hall_server.store import Store
 log = logging.getLogger("hall_server")
 
 MAX_BODY_BYTES = 1_000_000
+
+# Every module here has a ``router``; API modules are mounted under /api/v1, web pages at the root.
+API_MODULES = ["system", "tickets", "windows", "appointments", "evaluations", "stats", "events",
+               "console", "certificates", "outbox"]
+WEB_MODULES = ["display", "console", "verify"]
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "hall.example.toml"
 
 
@@ -68,8 +73,10 @@ def create_app(settings: Settings | None = None, hall: Hall | None = None) -> Fa
     server = hall.config.server
     app.state.auth = Authenticator(hall.store, ttl_hours=server.token_ttl_hours,
                                    max_failures=server.login_max_failures, lockout_minutes=server.login_lockout_minutes)
-    for module in (system, tickets, windows, appointments, evaluations, stats, events):
-        app.include_router(module.router, prefix="/api/v1")
+    for name in API_MODULES:
+        app.include_router(importlib.import_module(f"hall_server.api.{name}").router, prefix="/api/v1")
+    for name in WEB_MODULES:
+        app.include_router(importlib.import_module(f"hall_server.web.{name}").router)
     _install_error_handlers(app)
     _install_body_limit(app)
     return app

@@ -97,18 +97,27 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
+    def applied_migrations(self) -> set[int]:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                          "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+        return {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+
     def migrate(self) -> list[int]:
+        """Apply every migration not applied yet, in order, each in its own
+        transaction: one that fails leaves the database as it was and stops start-up."""
         applied = []
         with self._lock:
-            for version, name, sql in MIGRATIONS:
-                if version <= self.schema_version():
+            done = self.applied_migrations()
+            for version, name, sql in sorted(MIGRATIONS):
+                if version in done:
                     continue
-                log.info("migrating database to version %d (%s)", version, name)
+                log.info("migrating database: %d (%s)", version, name)
                 try:
                     self.conn.execute("BEGIN IMMEDIATE")
                     for statement in _statements(sql):
                         self.conn.execute(statement)
-                    self.conn.execute(f"PRAGMA user_version = {version}")
+                    self.conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, name))
+                    self.conn.execute(f"PRAGMA user_version = {max(version, self.schema_version())}")
                     self.conn.execute("COMMIT")
                 except Exception:
                     self.conn.execute("ROLLBACK")

@@ -1,7 +1,10 @@
-"""Schema migrations, applied in order on start. Each runs in its own transaction:
-a migration that fails leaves the database as it was (SQLite DDL is transactional).
+"""Schema migrations, applied on start in version order. Each runs in its own
+transaction: one that fails leaves the database as it was (SQLite DDL is
+transactional). Which ran is kept in ``schema_migrations``, so migrations written
+on parallel branches all apply.
 
-Never edit a released migration; append a new one.
+Never edit a released migration; add a new one. Reserved numbers: 3 evaluations
+upstream and cases, 4 manager console and help requests, 5 certificates, 6 kiosk.
 """
 from __future__ import annotations
 

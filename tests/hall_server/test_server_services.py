@@ -189,3 +189,22 @@ def test_stats_and_audit(api, hall, clock):
     assert bad.status_code == 404
     assert hall.store.one("SELECT result FROM audit ORDER BY id DESC LIMIT 1")["result"] == "refused:unknown_category"
     assert timedelta  # imported for clock arithmetic in other tests
+
+
+def test_migrations_apply_once_and_a_failing_one_leaves_the_database_untouched(tmp_path, monkeypatch):
+    import sqlite3
+
+    import pytest
+
+    from hall_server.store import Store, db, migrations
+    store = Store(tmp_path / "m.sqlite3")
+    assert store.applied_migrations() == {v for v, _, _ in migrations.MIGRATIONS}
+    assert store.migrate() == []
+    store.close()
+    broken = [*migrations.MIGRATIONS, (99, "broken", "CREATE TABLE half (x INTEGER);\nINSERT INTO nowhere VALUES (1);")]
+    monkeypatch.setattr(db, "MIGRATIONS", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        Store(tmp_path / "m.sqlite3")
+    check = sqlite3.connect(tmp_path / "m.sqlite3")
+    assert check.execute("SELECT name FROM sqlite_master WHERE name = 'half'").fetchone() is None
+    assert 99 not in {r[0] for r in check.execute("SELECT version FROM schema_migrations")}
