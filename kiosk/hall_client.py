@@ -102,14 +102,10 @@ class HallClient:
             body["id_card"] = _id_card(id_card)
         return self._request("POST", f"/api/v1/appointments/{_segment(code)}/check-in", body=body)
 
-    def check_in_by_id_card(self, id_card: Any, *, request_id: str) -> dict:
-        """Check in today's appointment of the person on the card (no code).
-
-        ``POST /api/v1/appointments/check-in {"id_card","request_id"}``: an addition
-        to API.md that the hall server must provide (see docs/kiosk-flows.md).
-        """
-        body = {"id_card": _id_card(id_card), "request_id": request_id}
-        return self._request("POST", "/api/v1/appointments/check-in", body=body)
+    def lookup_appointments(self, id_card: Any) -> dict:
+        """``POST /api/v1/appointments/lookup``: open appointments of the person on the card
+        (masked), earliest first — how a card alone finds its appointment code."""
+        return self._request("POST", "/api/v1/appointments/lookup", body={"id_card": _id_card(id_card)})
 
     def evaluate(self, ticket_id: str, level: int, *, reasons: Iterable[str] = (), comment: str | None = None,
                  channel: str = "kiosk", request_id: str) -> dict:
@@ -284,7 +280,10 @@ def api_error(status: int, body: object) -> HallApiError:
     """Build the typed error from an API.md error body (or from the status alone)."""
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict) and error.get("code"):
-        extra = {k: v for k, v in error.items() if k not in ("code", "message", "message_en")}
+        # Further facts come in ``details`` (hall_server/errors.py) or beside the code.
+        extra = {k: v for k, v in error.items() if k not in ("code", "message", "message_en", "details")}
+        if isinstance(error.get("details"), dict):
+            extra.update(error["details"])
         return HallApiError(str(error["code"]), str(error.get("message") or error["code"]),
                             str(error.get("message_en") or ""), status=status, data=extra)
     code = _STATUS_CODES.get(status, "internal")

@@ -1,9 +1,10 @@
 """预约签到: scan the appointment QR code, type its code, or swipe the ID card used to
 book → the server checks in → a priority ticket is printed (shared issuance steps).
 
-"Too early" and "too late" are told apart from the slot the server returns with
-``appointment_not_in_window`` (fields ``slot_start``/``slot_end`` of the error body);
-without them the general message is shown.
+"Too early" and "too late" are told apart from what the server returns with
+``appointment_not_in_window`` (``details.verdict`` and ``details.slot``, or
+``slot_start``/``slot_end``); without them the general message is shown. A swiped
+card finds its appointment through ``POST /appointments/lookup`` (effects.CheckInByCard).
 """
 from __future__ import annotations
 
@@ -106,7 +107,11 @@ def _refused(error: KioskError, ctx: FlowContext) -> Step:
 
 
 def _timing_notice(error: HallApiError, now: datetime) -> Notice | None:
-    """Too early or too late, with the slot in local HH:MM, when the server sent the slot."""
+    """Too early or too late, with the slot, from the error's ``verdict`` and ``slot``
+    (hall_server/domain/appointments.py) or else from ``slot_start``/``slot_end``."""
+    verdict, slot = error.data.get("verdict"), error.data.get("slot")
+    if verdict in ("too_early", "too_late"):
+        return messages.notice(f"appointment_{verdict}", slot=str(slot or ""))
     try:
         start = datetime.fromisoformat(str(error.data["slot_start"]))
         end = datetime.fromisoformat(str(error.data["slot_end"]))
@@ -115,4 +120,4 @@ def _timing_notice(error: HallApiError, now: datetime) -> Notice | None:
             start, end = start.astimezone(now.tzinfo), end.astimezone(now.tzinfo)
     except (KeyError, TypeError, ValueError):
         return None
-    return messages.notice(code, start=start.strftime("%H:%M"), end=end.strftime("%H:%M"))
+    return messages.notice(code, slot=f"{start:%H:%M}–{end:%H:%M}")

@@ -15,19 +15,23 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 REAL_NAME_RULES = ("required", "optional", "none")
 
-# Known guide keys (DESIGN.md "service": conditions, materials, time limit, fees,
-# basis, windows) → section titles; other keys are shown under their own name.
+# Guide keys of the server's catalogue (hall_server/config/catalogue.py ``Guide``)
+# → section titles; unknown keys are shown under their own name.
 _GUIDE_TITLES = {
-    "conditions": ("办理条件", "Conditions"),
+    "department": ("实施主体", "Department"),
+    "conditions": ("受理条件", "Conditions"),
     "materials": ("申请材料", "Materials"),
     "process": ("办理流程", "Steps"),
-    "time_limit": ("办理时限", "Time limit"),
+    "time_limit": ("承诺时限", "Time limit"),
+    "legal_time_limit": ("法定时限", "Legal time limit"),
     "fees": ("收费标准", "Fees"),
     "basis": ("设定依据", "Legal basis"),
     "windows": ("办理窗口", "Windows"),
     "hours": ("办理时间", "Hours"),
+    "phone": ("咨询电话", "Enquiries"),
     "notes": ("温馨提示", "Notes"),
 }
+_GUIDE_URL_KEYS = ("online_url", "url")     # the guide's own page: a QR code, not a section
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Category:
     code: str
     prefix: str
     name: str
-    requires_real_name: bool = False
+    real_name: str = "optional"      # one of REAL_NAME_RULES; services without a rule inherit it
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class Service:
     category: str
     real_name: str = "optional"      # one of REAL_NAME_RULES
     guide: tuple[GuideSection, ...] = ()
+    guide_url: str = ""              # the guide's page online (码上办), if the catalogue has one
 
     @property
     def materials(self) -> tuple[str, ...]:
@@ -147,18 +152,23 @@ class HallDirectory:
 
 
 def _category(raw: Mapping) -> Category:
+    rule = raw.get("real_name")
+    if rule not in REAL_NAME_RULES:
+        rule = "required" if raw.get("requires_real_name") else "optional"
     return Category(str(raw["code"]), str(raw.get("prefix") or raw["code"]), str(raw.get("name") or raw["code"]),
-                    bool(raw.get("requires_real_name", False)))
+                    rule)
 
 
 def _service(raw: Mapping, categories: Mapping[str, Category]) -> Service:
     category = str(raw.get("category") or "")
     rule = raw.get("real_name")
-    if rule not in REAL_NAME_RULES:
+    if rule not in REAL_NAME_RULES:      # unset: as the category (hall_server/config/hall.py)
         known = categories.get(category)
-        rule = "required" if known and known.requires_real_name else "optional"
+        rule = known.real_name if known else "optional"
+    guide = raw.get("guide")
+    url = next((str(guide[k]) for k in _GUIDE_URL_KEYS if isinstance(guide, Mapping) and guide.get(k)), "")
     return Service(str(raw["code"]), str(raw.get("name") or raw["code"]), category, rule,
-                   guide_sections(raw.get("guide")))
+                   guide_sections(guide), url)
 
 
 def guide_sections(guide: object) -> tuple[GuideSection, ...]:
@@ -171,6 +181,8 @@ def guide_sections(guide: object) -> tuple[GuideSection, ...]:
         return (GuideSection("办事指南", "Guide", tuple(_lines(guide))),)
     sections = []
     for key, value in guide.items():
+        if key in _GUIDE_URL_KEYS:
+            continue
         title_zh, title_en = _GUIDE_TITLES.get(str(key), (str(key), str(key)))
         lines = tuple(_lines(value))
         if lines:
@@ -184,12 +196,23 @@ def _lines(value: object) -> list[str]:
     if isinstance(value, str):
         return [line.strip() for line in value.splitlines() if line.strip()]
     if isinstance(value, Mapping):
-        main = value.get("name") or value.get("title") or ""
-        extra = value.get("note") or value.get("copies") or ""
-        return [f"{main}（{extra}）" if main and extra else str(main or extra)]
+        return [_material(value)]
     if isinstance(value, (list, tuple)):
         return [line for item in value for line in _lines(item)]
     return [str(value)]
+
+
+def _material(item: Mapping) -> str:
+    """One checklist line: ``社会保险登记表（原件 1 份；加盖单位公章）``."""
+    name = str(item.get("name") or item.get("title") or "")
+    form, copies, note = str(item.get("form") or ""), item.get("copies"), str(item.get("note") or "")
+    how = ""
+    if form and isinstance(copies, int) and not isinstance(copies, bool):
+        how = f"{form} {copies} 份" if copies > 0 else f"{form}，现场出示"
+    elif form:
+        how = form
+    details = "；".join(part for part in (how, note) if part)
+    return f"{name}（{details}）" if name and details else name or details
 
 
 def _initials(name: str) -> tuple[frozenset[str], ...]:

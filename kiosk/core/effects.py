@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from kiosk.core.errors import HallApiError
 from kiosk.core.identity import IdCard
 from kiosk.core.ports import HallPort
 from kiosk.core.receipt import Checklist, Receipt
@@ -48,11 +49,21 @@ class CheckIn:
 
 @dataclass(frozen=True)
 class CheckInByCard:
+    """Find the card holder's earliest open appointment, then check it in with the card.
+
+    Both steps run again on a retry; the check-in keeps its request_id, so a retry
+    after a lost reply returns the first ticket.
+    """
+
     id_card: IdCard
     request_id: str
 
     def perform(self, hall: HallPort) -> Mapping:
-        return hall.check_in_by_id_card(self.id_card, request_id=self.request_id)
+        found = hall.lookup_appointments(self.id_card).get("appointments") or ()
+        open_ones = [a for a in found if isinstance(a, Mapping) and a.get("code") and not a.get("checked_in_ticket")]
+        if not open_ones:
+            raise HallApiError("appointment_not_found", "没有找到您的预约", "No appointment was found", status=404)
+        return hall.check_in(str(open_ones[0]["code"]), id_card=self.id_card, request_id=self.request_id)
 
 
 @dataclass(frozen=True)

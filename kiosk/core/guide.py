@@ -51,7 +51,7 @@ def open_service(code: str, ctx: FlowContext) -> Step:
     service = ctx.directory.service(code)
     if service is None:
         return Step(GuideBrowse("", ctx.directory.search("", ctx.usage), messages.notice("unknown_service")))
-    url = ctx.settings.guide_url_template.format(code=service.code)
+    url = service.guide_url or ctx.settings.guide_url_template.format(code=service.code)
     return Step(GuideView(service, url, can_print=ctx.printer.ready and bool(service.materials)))
 
 

@@ -66,11 +66,11 @@ _CATALOGUE: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
         "请在预约时段内签到，或取普通号排队", "Please check in during your slot, or take a normal ticket",
         (TAKE_TICKET, HELP_DESK, HOME)),
     "appointment_too_early": (
-        "还没到您的预约时段（{start}–{end}）", "Your appointment slot ({start}–{end}) has not started yet",
+        "还没到您的预约签到时间（预约时段 {slot}）", "It is too early to check in (your slot: {slot})",
         "请在时段开始后再签到，也可以先取普通号", "Please check in once your slot starts, or take a normal ticket",
         (TAKE_TICKET, HOME)),
     "appointment_too_late": (
-        "您的预约时段（{start}–{end}）已经过了", "Your appointment slot ({start}–{end}) has passed",
+        "您的预约时段（{slot}）已经过了", "Your appointment slot ({slot}) has passed",
         "请取普通号排队，或重新预约", "Please take a normal ticket, or book a new appointment",
         (TAKE_TICKET, BOOK, HOME)),
     "server_unreachable": (

@@ -90,8 +90,8 @@ def ticket_view(ticket: Mapping, directory: HallDirectory, *, status_url_templat
     return TicketView(
         ticket_id=str(ticket.get("id") or ""),
         number=str(ticket.get("number") or ""),
-        category_name=category.name if category else _name(ticket.get("category")),
-        service_name=service.name if service else _name(ticket.get("service")),
+        category_name=category.name if category else str(ticket.get("category_name") or _name(ticket.get("category"))),
+        service_name=service.name if service else str(ticket.get("service_name") or _name(ticket.get("service"))),
         ahead=_int(ticket.get("ahead")),
         est_wait_min=_int(ticket.get("est_wait_min")),
         status_url=status_url(status_url_template, str(ticket.get("status_token") or "")),

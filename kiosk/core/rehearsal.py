@@ -19,17 +19,20 @@ from kiosk.core.receipt import Checklist, Receipt
 
 CST = timezone(timedelta(hours=8))
 
+# The shape of GET /api/v1/hall (hall_server ``Hall.catalogue``), cut down.
 SAMPLE_HALL = {
-    "name": "示范区政务服务中心",
+    "hall": {"name": "示范区政务服务中心", "help_desk": "总服务台"},
     "categories": [
         {"code": "A", "prefix": "A", "name": "社保医保"},
-        {"code": "B", "prefix": "B", "name": "不动产登记", "requires_real_name": True},
+        {"code": "B", "prefix": "B", "name": "不动产登记", "real_name": "required"},
         {"code": "C", "prefix": "C", "name": "综合咨询"},
     ],
     "services": [
         {"code": "SB001", "name": "社会保障卡申领", "category": "A", "real_name": "optional",
-         "guide": {"conditions": "本市参保人员", "materials": ["居民身份证原件", {"name": "近期免冠照片", "note": "1张"}],
-                   "time_limit": "即办"}},
+         "guide": {"conditions": "本市参保人员",
+                   "materials": [{"name": "居民身份证", "copies": 0, "form": "原件", "note": ""},
+                                 {"name": "近期免冠照片", "copies": 1, "form": "原件", "note": "白底"}],
+                   "time_limit": "即办", "online_url": "https://zwfw.hall.example/guide/SB001"}},
         {"code": "SB002", "name": "养老保险关系转移", "category": "A", "real_name": "required",
          "guide": {"materials": ["居民身份证原件", "参保缴费凭证"]}},
         {"code": "YB001", "name": "医保参保登记", "category": "A", "real_name": "none",
@@ -81,13 +84,18 @@ class MemoryHall:
         return self._answer("issue_ticket", args, lambda: self._issue(service_code, category_code, priority))
 
     def check_in(self, code, *, id_card=None, request_id) -> dict:
+        appointment = self.appointments.get(code)
+        if appointment and id_card is not None and appointment.get("number") not in (None, id_card.number):
+            appointment = None          # someone else's appointment
         return self._answer("check_in", dict(code=code, id_card=id_card, request_id=request_id),
-                            lambda: self._check_in(self.appointments.get(code)))
+                            lambda: self._check_in(appointment))
 
-    def check_in_by_id_card(self, id_card, *, request_id) -> dict:
-        found = next((a for a in self.appointments.values() if a.get("number") == id_card.number), None)
-        return self._answer("check_in_by_id_card", dict(id_card=id_card, request_id=request_id),
-                            lambda: self._check_in(found))
+    def lookup_appointments(self, id_card) -> dict:
+        self.calls.append(("lookup_appointments", {"id_card": id_card}))
+        self._maybe_fail("lookup_appointments", before=True)
+        found = [{"code": code, "checked_in_ticket": a.get("ticket")} for code, a in self.appointments.items()
+                 if a.get("number") == id_card.number]
+        return {"appointments": found}
 
     def ticket_status(self, status_token) -> dict:
         self.calls.append(("ticket_status", {"status_token": status_token}))
@@ -155,10 +163,15 @@ class MemoryHall:
     def _check_in(self, appointment: dict | None) -> dict:
         if appointment is None:
             raise HallApiError("appointment_not_found", "未找到预约", "No appointment", status=404)
+        if appointment.get("ticket"):
+            raise HallApiError("conflict", "该预约已签到", "Already checked in", status=409)
         if appointment.get("refuse"):
             raise HallApiError("appointment_not_in_window", "不在预约时段", "Not in slot", status=409,
-                               data={k: appointment[k] for k in ("slot_start", "slot_end") if k in appointment})
-        return self._new_ticket(appointment["category"], appointment["service"], "appointment")
+                               data={k: appointment[k] for k in ("slot_start", "slot_end", "verdict", "slot")
+                                     if k in appointment})
+        ticket = self._new_ticket(appointment["category"], appointment["service"], "appointment")
+        appointment["ticket"] = ticket["id"]
+        return ticket
 
     def _evaluate(self, ticket_id, level, reasons) -> dict:
         ticket = self.tickets.get(ticket_id)

@@ -105,8 +105,7 @@ def _on_category(screen: ChooseCategory, intent, ctx: FlowContext) -> Step | Non
         category = ctx.directory.category(intent.code)
         services = ctx.directory.services_in(category.code, ctx.usage)
         if not services:               # a category-only queue
-            rule = "required" if category.requires_real_name else "optional"
-            return _after_choice(Selection(category, None, rule), ctx)
+            return _after_choice(Selection(category, None, category.real_name), ctx)
         return Step(ChooseService(category, "", services))
     if isinstance(intent, Search):
         return Step(ChooseService(None, intent.text, ctx.directory.search(intent.text, ctx.usage)))

@@ -36,13 +36,33 @@ def test_bare_code_and_typed_code_are_appointment_codes():
     assert isinstance(kiosk.screen, Confirmation) and kiosk.hall.count("check_in") == 2
 
 
-def test_swiped_card_checks_in_by_id_and_receipt_shows_masked_name():
+def test_swiped_card_finds_its_appointment_and_checks_in_with_the_card():
     kiosk = Rehearsal()
-    booked(kiosk, number=CARD.number)
+    booked(kiosk, "FIRST", number=CARD.number)
+    booked(kiosk, "LATER", number=CARD.number)
+    booked(kiosk, "OTHER", number="110105194912310021")
     kiosk.do(Open("check_in"), CardSwiped(CARD))
     assert isinstance(kiosk.screen, Confirmation) and kiosk.screen.view.masked_name == "王*"
-    name, args = kiosk.hall.calls[-1]
-    assert name == "check_in_by_id_card" and args["id_card"].number == CARD.number
+    (lookup, lookup_args), (name, args) = kiosk.hall.calls[-2:]
+    assert lookup == "lookup_appointments" and lookup_args["id_card"].number == CARD.number
+    assert name == "check_in" and args["code"] == "FIRST" and args["id_card"].number == CARD.number
+
+
+def test_card_with_no_open_appointment_is_told_so():
+    kiosk = Rehearsal()
+    booked(kiosk, "DONE", number=CARD.number, ticket="t0")     # already checked in
+    kiosk.do(Open("check_in"), CardSwiped(CARD))
+    assert isinstance(kiosk.screen, Refused) and kiosk.screen.notice.code == "appointment_not_found"
+    assert kiosk.hall.count("check_in") == 0
+
+
+def test_second_check_in_of_the_same_appointment_is_refused():
+    kiosk = Rehearsal()
+    booked(kiosk)
+    kiosk.do(Open("check_in"), CodeScanned("HT:APT:APT123"), Action(messages.HOME))
+    kiosk.do(Open("check_in"), CodeScanned("HT:APT:APT123"))
+    assert isinstance(kiosk.screen, Refused) and kiosk.screen.notice.code == "conflict"
+    assert len(kiosk.hall.tickets) == 1
 
 
 def test_not_found_explains_and_retry_returns_to_scanning():
@@ -61,10 +81,19 @@ def test_too_early_and_too_late_are_told_apart_with_the_slot_in_local_time():
     kiosk.do(Open("check_in"), CodeScanned("HT:APT:EARLY"))
     early = kiosk.screen.notice
     assert early.code == "appointment_too_early" and "10:00–10:30" in early.zh and "10:00–10:30" in early.en
+    assert "{" not in early.zh
     kiosk.do(Action(messages.RETRY), CodeScanned("HT:APT:LATE"))
     late = kiosk.screen.notice
     assert late.code == "appointment_too_late" and "08:00–08:30" in late.zh
     assert messages.TAKE_TICKET in late.actions
+
+
+def test_server_verdict_and_slot_text_are_used_when_given():
+    kiosk = Rehearsal()
+    booked(kiosk, "V", refuse=True, verdict="too_early", slot="2026-11-21 14:00–15:00")
+    kiosk.do(Open("check_in"), CodeScanned("HT:APT:V"))
+    assert kiosk.screen.notice.code == "appointment_too_early"
+    assert "2026-11-21 14:00–15:00" in kiosk.screen.notice.zh
 
 
 def test_not_in_window_without_slot_uses_the_general_message():

@@ -19,8 +19,10 @@ def test_categories_services_and_real_name_rules():
 
 def test_guides_become_titled_sections():
     sb = HALL.service("SB001")
-    assert [s.title_zh for s in sb.guide] == ["办理条件", "申请材料", "办理时限"]
-    assert sb.materials == ("居民身份证原件", "近期免冠照片（1张）")
+    assert [s.title_zh for s in sb.guide] == ["受理条件", "申请材料", "承诺时限"]
+    assert sb.materials == ("居民身份证（原件，现场出示）", "近期免冠照片（原件 1 份；白底）")
+    assert sb.guide_url == "https://zwfw.hall.example/guide/SB001"
+    assert all(s.title_zh != "online_url" for s in sb.guide)
     assert HALL.service("YB001").guide[0].lines == ("携带身份证到A区窗口办理",)
     assert guide_sections({"custom": ["x", None, ""], "fees": 0}) [0].title_zh == "custom"
     assert guide_sections(None) == () and guide_sections(["a", "b"])[0].lines == ("a", "b")
@@ -55,3 +57,22 @@ def test_prefix_matches_first_and_usage_orders_within_a_rank():
 def test_missing_fields_are_tolerated():
     hall = HallDirectory.from_hall({"services": [{"code": "X"}, {"name": "no code"}]}, default_name="大厅")
     assert hall.name == "大厅" and codes(hall.services) == ["X"] and hall.service("X").name == "X"
+
+
+def test_category_rules_from_either_field_and_services_inherit_none_too():
+    hall = HallDirectory.from_hall({"categories": [{"code": "A", "real_name": "none"},
+                                                   {"code": "B", "requires_real_name": True}],
+                                    "services": [{"code": "1", "category": "A", "real_name": None},
+                                                 {"code": "2", "category": "B"},
+                                                 {"code": "3", "category": "A", "real_name": "required"}]})
+    assert [s.real_name for s in hall.services] == ["none", "required", "required"]
+
+
+def test_material_lines_follow_the_catalogue_fields():
+    [section] = guide_sections({"materials": [
+        {"name": "社会保险登记表", "copies": 1, "form": "原件", "note": "加盖单位公章"},
+        {"name": "职工名册", "copies": 2, "form": "复印件"},
+        {"name": "委托书", "form": "原件及复印件"},
+        {"name": "", "note": "其他"}]})
+    assert section.lines == ("社会保险登记表（原件 1 份；加盖单位公章）", "职工名册（复印件 2 份）",
+                             "委托书（原件及复印件）", "其他")

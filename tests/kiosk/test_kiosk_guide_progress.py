@@ -46,7 +46,8 @@ def test_print_checklist_prints_materials_and_reports():
     kiosk = Rehearsal()
     kiosk.do(Open("guide"), Choose("SB001"), Print())
     [job] = kiosk.printer.printed
-    assert isinstance(job, Checklist) and job.materials == ("居民身份证原件", "近期免冠照片（1张）")
+    assert isinstance(job, Checklist) and job.materials == ("居民身份证（原件，现场出示）", "近期免冠照片（原件 1 份；白底）")
+    assert job.guide_url == "https://zwfw.hall.example/guide/SB001"      # the catalogue's own page
     assert kiosk.screen.notice.code == "checklist_printed" and kiosk.screen.printing is None
 
 

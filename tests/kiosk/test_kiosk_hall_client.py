@@ -57,7 +57,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(503, {"detail": "starting"})
         if trouble == "409":
             return self._json(409, {"error": {"code": "quota_exhausted", "message": "今日号已取完",
-                                              "message_en": "Quota exhausted", "category": "A"}})
+                                              "message_en": "Quota exhausted", "category": "A",
+                                              "details": {"quota": 300}}})
         if trouble == "401text":
             return self._raw(401, b"nope", "text/plain")
         if self.path == "/api/v1/auth/login":
@@ -136,7 +137,7 @@ def test_error_body_becomes_a_typed_error_without_retry_or_personal_data(hall):
     error = caught.value
     assert (error.code, error.message, error.message_en, error.status) == (
         "quota_exhausted", "今日号已取完", "Quota exhausted", 409)
-    assert error.data == {"category": "A"} and len(ticket_posts(hall)) == 1
+    assert error.data == {"category": "A", "quota": 300} and len(ticket_posts(hall)) == 1
     assert CARD.number not in str(error) and CARD.name not in repr(error)
 
 
@@ -176,7 +177,7 @@ def test_backoff_is_capped():
 def test_kiosk_and_counter_calls_use_the_api_paths(hall):
     client = client_for(hall.url)
     client.check_in("A B/1", request_id="c1")
-    client.check_in_by_id_card(CARD, request_id="c2")
+    client.lookup_appointments(CARD)
     client.evaluate("t1", 2, reasons=["其他"], request_id="c3")
     client.heartbeat("kiosk-1", {"printer": {"ok": True, "paper": "ok"}}, request_id="c4")
     client.call_next("w1", request_id="c5")
@@ -187,15 +188,16 @@ def test_kiosk_and_counter_calls_use_the_api_paths(hall):
     client.ticket_status("a/b")
     paths = [(s["method"], s["path"]) for s in hall.seen]
     assert paths == [
-        ("POST", "/api/v1/appointments/A%20B%2F1/check-in"), ("POST", "/api/v1/appointments/check-in"),
+        ("POST", "/api/v1/appointments/A%20B%2F1/check-in"), ("POST", "/api/v1/appointments/lookup"),
         ("POST", "/api/v1/evaluations"), ("POST", "/api/v1/devices/heartbeat"),
         ("POST", "/api/v1/windows/w1/call-next"), ("POST", "/api/v1/windows/w1/call"),
         ("POST", "/api/v1/windows/w1/transfer"), ("POST", "/api/v1/windows/w1/pause"),
         ("POST", "/api/v1/tickets/t7/requeue"), ("GET", "/api/v1/ticket-status/a%2Fb")]
     bodies = [s.get("body") for s in hall.seen]
+    assert bodies[1] == {"id_card": {"number": CARD.number, "name": CARD.name}}
     assert bodies[2] == {"ticket_id": "t1", "level": 2, "reasons": ["其他"], "channel": "kiosk", "request_id": "c3"}
     assert bodies[5]["ticket_id"] == "t7" and bodies[6]["to_category"] == "C" and bodies[7]["reason"] == "午休"
-    assert all(len(b["request_id"]) <= 64 for b in bodies[:-1])
+    assert all(len(b["request_id"]) <= 64 for b in bodies[2:-1]) and bodies[0]["request_id"] == "c1"
 
 
 def test_login_switches_the_client_to_the_person_token(hall):

@@ -63,3 +63,10 @@ def test_receipt_tolerates_objects_unknown_codes_and_garbage():
     assert (view.category_name, view.service_name, view.ahead, view.status_url) == ("新类别", "", None, "")
     assert view.masked_name == "李*"
     assert receipt_from_ticket({"issued_at": "yesterday"}, hall, status_url_template="{token}").issued_at is None
+
+
+def test_names_the_kiosk_does_not_know_come_from_the_ticket():
+    hall = HallDirectory.from_hall(SAMPLE_HALL)
+    view = ticket_view({"number": "D001", "category": "D", "category_name": "新增类别", "service": "X9",
+                        "service_name": "新增事项"}, hall, status_url_template="{token}")
+    assert (view.category_name, view.service_name) == ("新增类别", "新增事项")

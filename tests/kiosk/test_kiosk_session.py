@@ -162,8 +162,10 @@ def test_timeout_while_the_server_is_down_wipes_the_card():
 
 def test_timeout_during_card_check_in_retry_wipes_the_card():
     kiosk = Rehearsal()
-    kiosk.hall.fail_next("check_in_by_id_card", HallUnreachable("ConnectionError"), times=9)
+    kiosk.hall.appointments["APT1"] = {"category": "B", "service": "BDC01", "number": CARD.number}
+    kiosk.hall.fail_next("check_in", HallUnreachable("ConnectionError"), times=9)
     kiosk.do(Open("check_in"), CardSwiped(CARD))
+    assert kiosk.screen.notice.code == "server_unreachable"
     assert holds_person(kiosk)
     kiosk.clock.advance(61)
     kiosk.do(Tick())
