@@ -92,7 +92,22 @@ class KioskSession:
 
     def _session_step(self, intent, now: datetime) -> Step | None:
         """Intents that mean the same on every screen."""
-        ctx = self._context(now)
+        step = self._mode_step(intent)
+        if step is not None or self.screen.busy:
+            return step
+        ctx, screen = self._context(now), self.screen
+        if isinstance(intent, Home) or (isinstance(intent, Action) and intent.key == messages.HOME):
+            return Step(home_screen(self.printer))
+        if isinstance(intent, Action) and intent.key == messages.TAKE_TICKET:
+            return take_number.start(ctx)
+        if isinstance(screen, Refused):
+            return self._on_refused(screen, intent)
+        if isinstance(screen, HomeScreen):
+            return self._on_home(intent, ctx)
+        return None
+
+    def _mode_step(self, intent) -> Step | None:
+        """Printer, elderly mode, voice and help: allowed even while busy."""
         screen = self.screen
         if isinstance(intent, PrinterChanged):
             self.printer = intent.health
@@ -107,16 +122,6 @@ class KioskSession:
         if isinstance(intent, CallHelp) or (isinstance(intent, Action) and intent.key == messages.HELP_DESK):
             notice = getattr(screen, "notice", None)
             return Step(screen, (RequestAssistance(notice.code if notice else ""),))
-        if screen.busy:
-            return None
-        if isinstance(intent, Home) or (isinstance(intent, Action) and intent.key == messages.HOME):
-            return Step(home_screen(self.printer))
-        if isinstance(intent, Action) and intent.key == messages.TAKE_TICKET:
-            return take_number.start(ctx)
-        if isinstance(screen, Refused):
-            return self._on_refused(screen, intent)
-        if isinstance(screen, HomeScreen):
-            return self._on_home(intent, ctx)
         return None
 
     def _on_refused(self, screen: Refused, intent) -> Step | None:
