@@ -122,6 +122,9 @@ def _from_status(body, ctx: FlowContext) -> Step:
     view = view_from_status(body)
     if view.state == "evaluated":
         return Step(EvaluationStart(notice=messages.notice("already_evaluated")))
+    if view.state == "done" and not view.ticket_id:
+        # The status view did not name the ticket (docs/kiosk-flows.md, last section).
+        return Step(EvaluationStart(notice=messages.notice("internal")))
     if not view.can_evaluate:
         return Step(EvaluationStart(notice=messages.notice("not_finished")))
     return rate(view.ticket_id, view.number, ctx)

@@ -110,3 +110,13 @@ def test_non_ticket_code_on_the_evaluation_screen():
     kiosk = Rehearsal()
     kiosk.do(Open("evaluate"), CodeScanned("HT:SVC:SB001"))
     assert kiosk.screen.notice.code == "unknown_code"
+
+
+def test_a_status_view_without_the_ticket_id_cannot_be_rated_and_says_so():
+    kiosk = Rehearsal()
+    finished_ticket(kiosk)
+    original = kiosk.hall.ticket_status
+    kiosk.hall.ticket_status = lambda token: {k: v for k, v in original(token).items() if k != "id"}
+    kiosk.do(Open("evaluate"), CodeScanned("HT:TKT:tok1"))
+    assert isinstance(kiosk.screen, EvaluationStart) and kiosk.screen.notice.code == "internal"
+    assert kiosk.hall.evaluations == []
