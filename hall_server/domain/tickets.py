@@ -149,7 +149,7 @@ def start(ticket: Ticket, now: datetime) -> Ticket:
 def finish(ticket: Ticket, now: datetime) -> Ticket:
     """serving → done. A suspended ticket must be resumed first, so its suspended time
     is closed and counted."""
-    _require(ticket, now, "finish", {TicketState.SERVING, TicketState.SUSPENDED, TicketState.DONE})
+    _require(ticket, now, "finish", {TicketState.SERVING})
     return ticket.with_(state=TicketState.DONE, finished_at=now)
 
 

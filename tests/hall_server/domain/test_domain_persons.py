@@ -61,10 +61,10 @@ def test_validation_never_crashes_on_any_text(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.from_regex(r"\A[1-9][0-9]{5}\Z"), st.dates(date(1900, 1, 1), date(2026, 1, 1)),
-       st.from_regex(r"\A[0-9]{3}\Z"), st.sampled_from("0123456789X"))
+@given(st.integers(110000, 999999), st.dates(date(1900, 1, 1), date(2026, 1, 1)), st.integers(0, 999),
+       st.sampled_from("0123456789X"))
 def test_exactly_one_check_character_fits(address, born, sequence, check):
-    first17 = f"{address}{born:%Y%m%d}{sequence}"
+    first17 = f"{address}{born:%Y%m%d}{sequence:03d}"
     assert validate_id_number(first17 + check) == (check == id_check_char(first17))
 
 

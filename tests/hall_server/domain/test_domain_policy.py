@@ -199,3 +199,9 @@ def test_position_honours_interleave_within_the_simulation():
     # w calls A010 (G), then a normal is due: A001, then A011 (G), then A002.
     assert queue_position(waiting[1], waiting, [w], minutes(10)) == 3
     assert queue_position(waiting[0], waiting, [w], minutes(10)) == 1
+
+
+def test_interleave_does_not_pass_an_overdue_ticket():
+    w = window(priority_run=1, promote_after_minutes=30)
+    waiting = [ticket("A001", 20), ticket("A002", 0, G)]  # the green ticket has waited 40 minutes
+    assert pick(w, waiting, now=40, recent=[ticket("A090", 0, P)]) == "A002"
