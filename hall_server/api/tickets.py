@@ -44,6 +44,16 @@ async def list_tickets(state: str = "waiting", category: str | None = None, hall
     return {"tickets": [ticket_view(hall, rows.from_row(r), role=who.role) for r in found]}
 
 
+@router.get("/tickets/lookup")
+async def lookup_by_number(number: str, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+    """Today's ticket with this number (a resident typed it at the kiosk): the public view."""
+    row = hall.store.one("SELECT * FROM tickets WHERE day = ? AND number = ? ORDER BY issued_at DESC LIMIT 1",
+                         (hall.day(), number.strip().upper()[:16]))
+    if row is None:
+        raise not_found("今日号票", "ticket of today")
+    return public_status(hall, rows.from_row(row))
+
+
 @router.get("/tickets/{ticket_id}")
 async def get_ticket(ticket_id: str, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
     row = hall.store.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
@@ -60,8 +70,12 @@ async def ticket_status(status_token: str, hall: Hall = Depends(get_hall)):
     row = hall.store.one("SELECT * FROM tickets WHERE status_token = ?", (status_token,))
     if row is None:
         raise not_found("号票", "ticket")
-    ticket = rows.from_row(row)
-    out = {"number": ticket.number, "state": ticket.state.value, "category": ticket.category,
+    return public_status(hall, rows.from_row(row))
+
+
+def public_status(hall: Hall, ticket) -> dict:
+    """Number, state, people ahead and wait, or the window once called; nothing personal."""
+    out = {"id": ticket.id, "number": ticket.number, "state": ticket.state.value, "category": ticket.category,
            "category_name": hall.categories[ticket.category].name if ticket.category in hall.categories else None,
            "issued_at": ticket.issued_at.isoformat(timespec="seconds"), "ahead": None, "est_wait_min": None,
            "window": None}
@@ -72,8 +86,7 @@ async def ticket_status(status_token: str, hall: Hall = Depends(get_hall)):
             ahead = call_policy.queue_position(ticket, waiting, windows, tx.at)
             out.update(ahead=ahead, est_wait_min=estimate_minutes(hall, tx, ticket.category, ahead))
     elif ticket.window_id:
-        window = hall.store.one("SELECT number, name FROM windows WHERE id = ?", (ticket.window_id,))
-        out["window"] = window
+        out["window"] = hall.store.one("SELECT number, name FROM windows WHERE id = ?", (ticket.window_id,))
     return out
 
 

@@ -101,3 +101,11 @@ def test_ticket_detail_has_history(api):
     detail = api("display").get(f"/tickets/{t['id']}").json()
     assert detail["number"] == "A001" and [h["action"] for h in detail["history"]] == ["issue"]
     assert "name_masked" not in detail  # the display role sees no personal fields
+
+
+def test_lookup_by_number_gives_the_public_view(api):
+    t = api("kiosk").post("/tickets", {"category_code": "B", "id_card": {"number": PERSON_1, "name": "张三"}}).json()
+    found = api("kiosk").get("/tickets/lookup", params={"number": "b001"})
+    assert found.status_code == 200 and found.json()["id"] == t["id"] and found.json()["ahead"] == 0
+    assert "name_masked" not in found.json()
+    assert api("kiosk").get("/tickets/lookup", params={"number": "B999"}).status_code == 404
