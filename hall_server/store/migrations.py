@@ -209,4 +209,21 @@ BEGIN
     UPDATE waiting_counts SET n = n - 1 WHERE category = OLD.category AND priority = OLD.priority;
 END;
 """),
+    (4, "manager console: kiosk help requests", """
+CREATE TABLE help_requests (
+    id TEXT PRIMARY KEY,
+    device TEXT NOT NULL,          -- the kiosk's device name (never a resident's data)
+    location TEXT,
+    reason TEXT,
+    state TEXT NOT NULL,           -- 'open' | 'resolved'
+    times INTEGER NOT NULL DEFAULT 1,  -- presses while it stayed open
+    requested_at TEXT NOT NULL,
+    last_requested_at TEXT NOT NULL,
+    resolved_at TEXT,
+    resolved_by TEXT,
+    note TEXT
+);
+CREATE INDEX help_requests_state ON help_requests (state, requested_at);
+CREATE INDEX help_requests_device ON help_requests (device, state);
+"""),
 ]
