@@ -8,7 +8,7 @@ from hall_server.api.schemas import CaseAction, EvaluationCreate
 from hall_server.auth import Principal
 from hall_server.domain.cases import TRANSITIONS
 from hall_server.engine import evaluations as engine
-from hall_server.errors import invalid, not_found
+from hall_server.errors import not_found
 from hall_server.runtime import Hall
 
 router = APIRouter(tags=["evaluations"])
@@ -39,13 +39,20 @@ async def get_case(case_id: str, hall: Hall = Depends(get_hall), who: Principal 
         return engine.case_view(tx, case, tx.at)
 
 
-@router.post("/cases/{case_id}/{action}")
-async def act(case_id: str, action: str, request: Request, body: CaseAction | None = None,
-        who: Principal = Depends(roles("manager"))):
-    """One step of the loop: verify, rectify, reply, close (and appeal steps)."""
-    if action not in TRANSITIONS:
-        raise invalid(f"未知的整改操作：{action}", f"unknown case action {action}")
-    hall: Hall = request.app.state.hall
-    return mutate(request, who, f"case.{action}", case_id,
-                  lambda tx: engine.act_on_case(hall, tx, case_id, action, who.subject, body.note if body else None),
-                  request_id=body.request_id if body else None)
+def _case_step(action: str):
+    """One route per step of the loop, so OpenAPI names each (verify, rectify, reply, close, …)."""
+
+    async def route(case_id: str, request: Request, body: CaseAction | None = None,
+                    who: Principal = Depends(roles("manager"))):
+        hall: Hall = request.app.state.hall
+        return mutate(request, who, f"case.{action}", case_id,
+                      lambda tx: engine.act_on_case(hall, tx, case_id, action, who.subject, body.note if body else None),
+                      request_id=body.request_id if body else None)
+
+    route.__name__ = f"case_{action}"
+    router.add_api_route(f"/cases/{{case_id}}/{action}", route, methods=["POST"], name=route.__name__,
+                         summary=f"差评整改：{action}")
+
+
+for _action in TRANSITIONS:
+    _case_step(_action)
