@@ -4,6 +4,7 @@ from __future__ import annotations
 from pydantic import Field, ValidationInfo, model_validator
 
 from hall_server.config.catalogue import Service
+from hall_server.config.console import ConsoleSettings
 from hall_server.config.consistency import hall_problems
 from hall_server.config.queues import Category, Window
 from hall_server.config.sections import (AppointmentSettings, ConfigModel, EvaluationSettings, HallInfo,
@@ -27,6 +28,7 @@ class HallConfig(ConfigModel):
     policy: PolicySettings = Field(default_factory=PolicySettings, description="叫号规则默认值 / default call policy")
     appointments: AppointmentSettings = Field(default_factory=AppointmentSettings, description="预约签到 / appointment check-in")
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings, description="好差评 / evaluations")
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings, description="管理台报警阈值 / manager console alarm thresholds")
     zones: list[Zone] = Field(default_factory=list, description="区域 / zones")
     categories: list[Category] = Field(default_factory=list, description="业务类别 / categories (queues)")
     services: list[Service] = Field(default_factory=list, description="事项（可另放在目录文件） / service items (may live in the catalogue)")
