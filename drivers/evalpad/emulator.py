@@ -28,8 +28,8 @@ from typing import Callable, Iterable
 
 from drivers.evalpad.pad import Clerk
 from drivers.evalpad.protocol import (
-    BROADCAST, HOST_CODES, KEY_CODES, KEY_NAMES, Ack, AskRating, BadFrame, Frame, FrameDecoder, Idle, KeyEvent,
-    Nak, Ping, RatingEvent, RatingTimeoutEvent, ShowClerk, ShowText, decode_command, encode_message,
+    ANSWER_OFFSET, BROADCAST, HOST_CODES, KEY_CODES, KEY_NAMES, Ack, AskRating, BadFrame, Frame,
+    FrameDecoder, Idle, KeyEvent, Nak, Ping, RatingEvent, RatingTimeoutEvent, ShowClerk, ShowText, decode_command, encode_message,
 )
 from drivers.errors import ProtocolError
 
@@ -178,7 +178,7 @@ class PadEmulator:
                 self.commands.append(command)
                 self._execute(command, now)
             if frame.address != BROADCAST:
-                self._send(Frame(self.address, frame.code + 0x80, frame.seq, self._answer_data(command)).encode())
+                self._send(Frame(self.address, frame.code + ANSWER_OFFSET, frame.seq, self._answer_data(command)).encode())
 
     def _execute(self, command, now: float) -> None:
         if isinstance(command, ShowClerk):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from drivers.evalpad.protocol import (
-    BROADCAST, Ack, Answer, BadFrame, Code, Frame, FrameDecoder, HostCommand, KeyEvent,
+    ANSWER_OFFSET, BROADCAST, Ack, Answer, BadFrame, Code, Frame, FrameDecoder, HostCommand, KeyEvent,
     Nak, RatingEvent, RatingTimeoutEvent, decode_message, encode_command, local_error,
 )
 from drivers.errors import ProtocolError
@@ -185,7 +185,7 @@ class HostLink:
 
     def _on_answer(self, frame: Frame) -> list[LinkEvent]:
         pending = self._outstanding
-        if pending is None or pending.address != frame.address or frame.code != pending.command.code + 0x80:
+        if pending is None or pending.address != frame.address or frame.code != pending.command.code + ANSWER_OFFSET:
             return [FrameRejected(frame.address, "unexpected_answer")]
         self._outstanding = None
         return [Replied(frame.address, pending.command, Answer(frame.code, frame.data))]

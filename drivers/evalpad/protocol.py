@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+# Framing names are re-exported: callers need one import for the whole codec.
 from drivers.evalpad.frame import (BROADCAST, ETX, MAX_DATA, STX, BadFrame, Frame, FrameDecoder,
                                    checksum, check_range, local_error, remote_error)
 
@@ -50,7 +51,6 @@ class Code(IntEnum):
 
 
 ANSWER_OFFSET = 0x80  # a pad answers command C with C + 0x80 (PING 10 → PONG 90)
-EVENT_CODES = frozenset({Code.RATING, Code.RATING_TIMEOUT, Code.KEY, Code.NAK})
 # What a pad obeys. NAK (AF) is in both sets: evalpad.md defines one NAK code and says
 # any receiver answers a damaged frame with it; the address tells the pads apart.
 HOST_CODES = frozenset({Code.PING, Code.SHOW_CLERK, Code.ASK_RATING, Code.IDLE, Code.SHOW_TEXT,
@@ -66,6 +66,8 @@ KEY_CODES = {name: code for code, name in KEY_NAMES.items()}
 
 @dataclass(frozen=True)
 class Ping:
+    """Are you there? The pad answers PONG with its firmware version."""
+
     code = Code.PING
 
 
@@ -97,6 +99,8 @@ class Idle:
 
 @dataclass(frozen=True)
 class ShowText:
+    """One line of text (GB18030, at most 64 bytes)."""
+
     code = Code.SHOW_TEXT
     text: str
 

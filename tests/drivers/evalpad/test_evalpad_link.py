@@ -210,3 +210,17 @@ def test_fuzz_delivery_follows_the_ten_second_rule(arrivals):
         delivered = link.receive_data(pad_frame(message, seq, address))
         assert delivered == ([EventReceived(address, seq, message)] if expected_new else [])
         assert decode_command(host_frames(link.data_to_send())[0]) == Ack(seq)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.integers(1, 40))
+def test_fuzz_link_takes_any_bytes_and_only_answers_configured_pads(noise, chunk):
+    clock = Clock()
+    link = HostLink(clock, addresses=(1, 2))
+    link.send(1, Ping())
+    for k in range(0, len(noise), chunk):
+        clock.now += 0.05
+        for event in link.receive_data(noise[k:k + chunk]) + link.tick():
+            assert isinstance(event, (Replied, CommandFailed, EventReceived, FrameRejected))
+    for frame in host_frames(link.data_to_send()):
+        assert frame.address in (1, 2) and frame.code in (Code.ACK, Code.NAK, Code.PING)
