@@ -107,3 +107,27 @@ def test_serve_refuses_a_broken_config_with_key_path(tmp_path):
                         str(tmp_path / "d")], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "categories[0].prefix" in r.stderr and str(bad) in r.stderr
+
+
+def test_demo_hall_orchestrator_starts_the_server_and_stops_everything(tmp_path):
+    import signal
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tmp_path / "demo"
+    proc = subprocess.Popen([sys.executable, "-m", "hall_server.demo_hall", "--no-gui", "--port", str(port),
+                             "--data-dir", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (data / "demo-credentials.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        creds = json.loads((data / "demo-credentials.json").read_text())
+        assert requests.get(f"{creds['base_url']}/api/v1/health", timeout=5).json()["status"] == "ok"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert "/display?token=" in out and "/console" in out
+    with socket.socket() as s:  # the server child is gone too: the port is free again
+        s.bind(("127.0.0.1", port))

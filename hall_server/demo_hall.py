@@ -1,0 +1,87 @@
+"""The whole demo hall for ``./hallterm.sh demo``: the hall server on the sample hall,
+then whatever else runs beside it on one machine — the agents, and the kiosk and the
+counter console on emulated devices when a display exists. Each part is its own
+process, as it would be on its own PC; Ctrl-C or SIGTERM stops them all.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def spawn(args: list[str], name: str) -> subprocess.Popen:
+    print(f"[demo] 启动 / starting {name}", flush=True)
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT)
+
+
+def wait_for(path: Path, server: subprocess.Popen, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            return json.loads(path.read_text())
+        if server.poll() is not None:
+            raise SystemExit(f"[demo] 服务器未能启动 / the server did not start (exit {server.returncode})")
+        time.sleep(0.2)
+    raise SystemExit("[demo] 服务器启动超时 / the server took too long to start")
+
+
+def companions(creds_file: Path, creds: dict, with_display: bool) -> list[tuple[list[str], str]]:
+    """The processes that run beside the server, each only if its module exists."""
+    base, tokens = creds["base_url"], creds["tokens"]
+    parts = []
+    if importlib.util.find_spec("hall_server.agents.__main__"):
+        parts.append((["-m", "hall_server.agents", "voice", "--server", base, "--token", tokens["agent"]], "voice agent"))
+    if with_display and importlib.util.find_spec("kiosk.__main__"):
+        parts.append((["-m", "kiosk", "--demo", "--credentials", str(creds_file)], "kiosk"))
+    if with_display and importlib.util.find_spec("kiosk.counter.__main__"):
+        parts.append((["-m", "kiosk.counter", "--demo", "--credentials", str(creds_file)], "counter console"))
+    return parts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hallterm demo")
+    parser.add_argument("--port", type=int, default=8600)
+    parser.add_argument("--data-dir", default=str(ROOT / ".demo-data"))
+    parser.add_argument("--no-gui", action="store_true", help="server and agents only")
+    args = parser.parse_args(argv)
+    data_dir = Path(args.data_dir).resolve()
+    creds_file = data_dir / "demo-credentials.json"
+    creds_file.unlink(missing_ok=True)
+    children = [spawn(["-m", "hall_server", "demo", "--port", str(args.port), "--data-dir", str(data_dir)], "hall server")]
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
+    try:
+        creds = wait_for(creds_file, children[0])
+        with_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and not args.no_gui
+        for cmd, name in companions(creds_file, creds, with_display):
+            children.append(spawn(cmd, name))
+        base = creds["base_url"]
+        print(f"[demo] 大厅显示屏 / hall display: {base}/display?token={creds['tokens']['display']}")
+        print(f"[demo] 管理控制台 / manager console: {base}/console  (manager / {creds['logins']['manager']['password']})")
+        print(f"[demo] 接口文档 / API docs: {base}/docs", flush=True)
+        while not stop["now"] and children[0].poll() is None:
+            time.sleep(0.5)
+    finally:
+        for child in reversed(children):
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
