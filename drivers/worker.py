@@ -66,6 +66,11 @@ class DeviceWorker:
             self._thread.join(timeout)
         self._close_port()
 
+    @property
+    def connected(self) -> bool:
+        """True while the port is open and the handshake passed."""
+        return self._connected.is_set()
+
     def wait_connected(self, timeout: float) -> bool:
         return self._connected.wait(timeout)
 

@@ -215,7 +215,7 @@ class Hep1Pad(DeviceWorker, EvaluationPad):
     def _mark(self, address: int, answering: bool) -> None:
         if self._answering.get(address) is not answering:
             self._answering[address] = answering
-            if self._connected.is_set():
+            if self.connected:
                 self.set_status(self._pad_status())
 
     def _pad_status(self) -> DeviceStatus:

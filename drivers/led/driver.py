@@ -163,7 +163,7 @@ class LedBus(DeviceWorker, LedScreen):
     def _mark(self, address: int, answering: bool) -> None:
         if self._answering.get(address) is not answering:
             self._answering[address] = answering
-            if self._connected.is_set():
+            if self.connected:
                 self.set_status(self._bus_status())
 
     def _bus_status(self) -> DeviceStatus:
