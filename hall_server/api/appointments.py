@@ -35,8 +35,11 @@ async def import_appointment(body: AppointmentCreate, request: Request, who: Pri
 async def lookup(body: AppointmentLookup, request: Request, who: Principal = Depends(roles("kiosk", "manager"))):
     """Today's and later open appointments of the person on the card (masked)."""
     hall: Hall = request.app.state.hall
+    card = _card(body.id_card).checked()
     with hall.store.transaction(hall.now()) as tx:
-        return {"appointments": engine.find_for_person(hall, tx, _card(body.id_card).checked())}
+        person_hash = engine.tickets.person_fields(hall, card)["person_hash"]
+        return {"appointments": engine.find_for_person(hall, tx, card),
+                "no_show_count": engine.no_show_count(hall, tx, person_hash)}
 
 
 @router.post("/appointments/{code}/check-in", status_code=201)

@@ -32,4 +32,5 @@ async def events(request: Request, since: int | None = Query(default=None, ge=0)
                        "data": json.dumps(event, ensure_ascii=False)}
             await hub.wait(position, timeout=1.0)
 
-    return EventSourceResponse(stream(), ping=15, headers={"Cache-Control": "no-store"})
+    ping = getattr(request.app.state, "sse_ping_seconds", 15)
+    return EventSourceResponse(stream(), ping=ping, headers={"Cache-Control": "no-store"})

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from hall_server.api.deps import get_hall, roles
 from hall_server.auth import Principal
 from hall_server.domain import stats
+from hall_server.engine import appointments
 from hall_server.errors import invalid
 from hall_server.runtime import Hall
 from hall_server.store import tickets as rows
@@ -28,7 +29,9 @@ async def statistics(date_from: date | None = Query(default=None), date_to: date
         "SELECT * FROM window_pauses WHERE substr(started_at, 1, 10) BETWEEN ? AND ?", (lo, hi))]
     levels = [r["level"] for r in hall.store.all(
         "SELECT level FROM evaluations WHERE substr(at, 1, 10) BETWEEN ? AND ?", (lo, hi))]
-    return {"date_from": lo, "date_to": hi,
+    with hall.store.transaction(hall.now()) as tx:
+        appointment_no_shows = appointments.no_shows_between(hall, tx, lo, hi)
+    return {"date_from": lo, "date_to": hi, "appointment_no_shows": appointment_no_shows,
             **stats.summarize(tickets, pauses=_parse_pauses(pauses, hall), evaluation_levels=levels)}
 
 

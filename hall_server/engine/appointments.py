@@ -1,7 +1,7 @@
 """Appointments: import, find by ID card, check in at a kiosk."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hall_server.clock import iso
 from hall_server.domain import appointments as rules
@@ -32,6 +32,21 @@ def import_one(hall, tx: Tx, code: str, service_code: str, slot_start: datetime,
 def public(row: dict) -> dict:
     return {k: row[k] for k in ("code", "service", "slot_start", "slot_end", "person_masked", "name_masked",
                                 "checked_in_ticket", "checked_in_at")}
+
+
+def no_show_count(hall, tx: Tx, person_hash: str) -> int:
+    """Appointments this person let lapse: never checked in and past the check-in window."""
+    cutoff = iso(tx.at - timedelta(minutes=hall.config.appointments.late_minutes))
+    row = tx.one("SELECT COUNT(*) AS n FROM appointments WHERE person_hash = ? AND checked_in_ticket IS NULL "
+                 "AND slot_end < ?", (person_hash, cutoff))
+    return row["n"]
+
+
+def no_shows_between(hall, tx: Tx, day_from: str, day_to: str) -> int:
+    cutoff = iso(tx.at - timedelta(minutes=hall.config.appointments.late_minutes))
+    row = tx.one("SELECT COUNT(*) AS n FROM appointments WHERE checked_in_ticket IS NULL AND slot_end < ? "
+                 "AND substr(slot_start, 1, 10) BETWEEN ? AND ?", (cutoff, day_from, day_to))
+    return row["n"]
 
 
 def find_for_person(hall, tx: Tx, card: tickets.IdCardInput) -> list[dict]:

@@ -208,3 +208,15 @@ def test_migrations_apply_once_and_a_failing_one_leaves_the_database_untouched(t
     check = sqlite3.connect(tmp_path / "m.sqlite3")
     assert check.execute("SELECT name FROM sqlite_master WHERE name = 'half'").fetchone() is None
     assert 99 not in {r[0] for r in check.execute("SELECT version FROM schema_migrations")}
+
+
+def test_appointment_no_shows_are_counted_per_person(api, clock, make_id):
+    card = {"number": make_id("37010219800101009"), "name": "韩梅梅"}
+    _appointment(api, code="YY010", card=card)
+    _appointment(api, code="YY011", start="2026-11-23T14:00:00+08:00", end="2026-11-23T14:30:00+08:00", card=card)
+    kiosk = api("kiosk")
+    assert kiosk.post("/appointments/lookup", {"id_card": card}).json()["no_show_count"] == 0
+    clock.advance(hours=2)  # 11:30: YY010 (10:10–10:40, +15 min) has lapsed
+    looked = kiosk.post("/appointments/lookup", {"id_card": card}).json()
+    assert looked["no_show_count"] == 1 and [a["code"] for a in looked["appointments"]] == ["YY010", "YY011"]
+    assert api("manager").get("/stats").json()["appointment_no_shows"] == 1
