@@ -1,0 +1,1 @@
+"""The counter console's pure core: no Qt, no HTTP, no serial; time is injected."""
