@@ -226,4 +226,35 @@ CREATE TABLE help_requests (
 CREATE INDEX help_requests_state ON help_requests (state, requested_at);
 CREATE INDEX help_requests_device ON help_requests (device, state);
 """),
+    (5, "certificate issuance log, verify summaries, self-print evaluations", """
+CREATE TABLE certificate_issues (
+    doc_no TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    day TEXT NOT NULL,             -- numbering day of the issue
+    person_hash TEXT NOT NULL,     -- keyed hash of the ID number (persons.hash_id with hall.id_key)
+    person_masked TEXT NOT NULL,   -- 3701**********123X
+    name_masked TEXT NOT NULL,     -- 张*
+    kiosk TEXT NOT NULL,           -- device name of the kiosk that asked
+    reader_sam TEXT,               -- SAM id of the card reader the kiosk reported
+    issued_at TEXT NOT NULL,
+    content_digest TEXT NOT NULL,  -- SHA-256 of the canonical content (hex); the content is not kept
+    summary TEXT NOT NULL,         -- JSON: masked fields for the verify page
+    print_state TEXT NOT NULL,     -- pending | printed | failed | cancelled | reprinting
+    print_reason TEXT,
+    printed_at TEXT,
+    reprints INTEGER NOT NULL DEFAULT 0,
+    request_id TEXT
+);
+CREATE INDEX certificate_issues_person ON certificate_issues (day, person_hash, type);
+CREATE INDEX certificate_issues_issued ON certificate_issues (issued_at);
+CREATE TABLE certificate_evaluations (
+    doc_no TEXT PRIMARY KEY REFERENCES certificate_issues(doc_no),
+    type TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    level_name TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    kiosk TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"""),
 ]
