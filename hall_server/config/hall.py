@@ -5,6 +5,7 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from hall_server.config.agents import AgentSettings
 from hall_server.config.catalogue import Service
+from hall_server.config.certificates import CertificateSettings
 from hall_server.config.console import ConsoleSettings
 from hall_server.config.consistency import hall_problems
 from hall_server.config.queues import Category, Window
@@ -34,6 +35,7 @@ class HallConfig(ConfigModel):
     categories: list[Category] = Field(default_factory=list, description="业务类别 / categories (queues)")
     services: list[Service] = Field(default_factory=list, description="事项（可另放在目录文件） / service items (may live in the catalogue)")
     windows: list[Window] = Field(default_factory=list, description="窗口 / windows")
+    certificates: CertificateSettings = Field(default_factory=CertificateSettings, description="证明自助打印 / certificate self-printing")
     agents: AgentSettings = Field(default_factory=AgentSettings, description="叫号文字、显示屏、语音播报、LED 屏 / call wording, display, voice and LED agents")
 
     @model_validator(mode="after")
