@@ -10,6 +10,7 @@ import json
 import logging
 import secrets
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -57,8 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("subject", help="device name or username whose tokens are revoked")
     imp = verbs.add_parser("import-appointments")
     imp.add_argument("csv", help="columns: code,service_code,slot_start,slot_end[,id_number,name]")
-    backup = verbs.add_parser("backup")
-    backup.add_argument("target")
+    backup = verbs.add_parser("backup", help="online backup; TARGET file, or --dir for dated files with retention")
+    backup.add_argument("target", nargs="?")
+    backup.add_argument("--dir", help="write hall-YYYYmmdd-HHMMSS.sqlite3 into this folder")
+    backup.add_argument("--keep-days", type=int, default=30, help="with --dir: delete backups older than this")
     restore = verbs.add_parser("restore")
     restore.add_argument("source")
     return parser
@@ -187,10 +190,39 @@ def run_admin(args) -> int:
         else:
             result = None
     if args.verb == "backup":
-        hall.store.backup(args.target)
-        result = {"backup": str(Path(args.target).resolve()), "integrity": "ok"}
+        result = backup(hall, args)
     print(json.dumps(result, ensure_ascii=False))
     return 0
+
+
+def backup(hall, args) -> dict:
+    """A consistent copy taken while serving, checked before it counts; with --dir,
+    dated files and a retention period (for the nightly timer)."""
+    import sqlite3
+    if not args.target and not args.dir:
+        raise HallError("invalid_input", "请给出备份文件或 --dir 目录", "give a backup file or --dir")
+    if args.dir:
+        folder = Path(args.dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"hall-{hall.now():%Y%m%d-%H%M%S}.sqlite3"
+    else:
+        target = Path(args.target)
+    hall.store.backup(target)
+    check = sqlite3.connect(str(target))
+    try:
+        ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        check.close()
+    if not ok:
+        raise HallError("storage_error", f"备份文件校验失败：{target}", f"the backup failed its integrity check: {target}")
+    removed = []
+    if args.dir:
+        cutoff = time.time() - args.keep_days * 86400
+        for old in sorted(Path(args.dir).glob("hall-*.sqlite3")):
+            if old != target and old.stat().st_mtime < cutoff:
+                old.unlink()
+                removed.append(old.name)
+    return {"backup": str(target.resolve()), "integrity": "ok", "removed": removed}
 
 
 def import_csv(hall, tx, path: Path) -> int:

@@ -108,9 +108,10 @@ class Store:
         applied = []
         with self._lock:
             done = self.applied_migrations()
-            for version, name, sql in sorted(MIGRATIONS):
-                if version in done:
-                    continue
+            pending = [m for m in sorted(MIGRATIONS) if m[0] not in done]
+            if pending and done and self.path != ":memory:":
+                self._backup_before_upgrade(pending[0][0])
+            for version, name, sql in pending:
                 log.info("migrating database: %d (%s)", version, name)
                 try:
                     self.conn.execute("BEGIN IMMEDIATE")
@@ -124,6 +125,14 @@ class Store:
                     raise
                 applied.append(version)
         return applied
+
+    def _backup_before_upgrade(self, first_pending: int) -> Path:
+        """An upgrade copies the database aside first, so a failed upgrade can also be
+        undone by hand (each migration already rolls back on its own)."""
+        target = Path(f"{self.path}.before-migration-{first_pending}")
+        self.backup(target)
+        log.info("database copied to %s before upgrading", target)
+        return target
 
     # -- transactions -------------------------------------------------------
     def on_commit(self, listener: Callable[[list[dict]], None]) -> None:

@@ -131,3 +131,26 @@ def test_demo_hall_orchestrator_starts_the_server_and_stops_everything(tmp_path)
     assert "/display?token=" in out and "/console" in out
     with socket.socket() as s:  # the server child is gone too: the port is free again
         s.bind(("127.0.0.1", port))
+
+
+def test_backup_dir_with_retention_and_restore(tmp_path):
+    import os
+    from pathlib import Path
+    data = tmp_path / "data"
+    base = [sys.executable, "-m", "hall_server", "admin", "--data-dir", str(data)]
+    subprocess.run([*base, "create-device-token", "k1", "--role", "kiosk"], check=True, capture_output=True, timeout=60)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    stale = folder / "hall-20200101-000000.sqlite3"
+    stale.write_bytes(b"old")
+    os.utime(stale, (0, 0))
+    out = subprocess.run([*base, "backup", "--dir", str(folder), "--keep-days", "30"], capture_output=True,
+                         text=True, timeout=60, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["integrity"] == "ok" and result["removed"] == [stale.name] and not stale.exists()
+    fresh = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "hall_server", "admin", "--data-dir", str(fresh), "restore",
+                    result["backup"]], check=True, capture_output=True, timeout=60)
+    import sqlite3
+    rows = sqlite3.connect(fresh / "hall.sqlite3").execute("SELECT subject FROM tokens").fetchall()
+    assert rows == [("k1",)] and Path(result["backup"]).exists()

@@ -220,3 +220,17 @@ def test_appointment_no_shows_are_counted_per_person(api, clock, make_id):
     looked = kiosk.post("/appointments/lookup", {"id_card": card}).json()
     assert looked["no_show_count"] == 1 and [a["code"] for a in looked["appointments"]] == ["YY010", "YY011"]
     assert api("manager").get("/stats").json()["appointment_no_shows"] == 1
+
+
+def test_upgrade_copies_the_database_aside_first(tmp_path, monkeypatch):
+    from hall_server.store import Store, db, migrations
+    Store(tmp_path / "u.sqlite3").close()
+    extra = [*migrations.MIGRATIONS, (98, "add a column", "CREATE TABLE later (x INTEGER);")]
+    monkeypatch.setattr(db, "MIGRATIONS", extra)
+    store = Store(tmp_path / "u.sqlite3")
+    assert 98 in store.applied_migrations()
+    copy = tmp_path / "u.sqlite3.before-migration-98"
+    assert copy.exists()
+    import sqlite3
+    old = sqlite3.connect(copy)
+    assert old.execute("SELECT name FROM sqlite_master WHERE name = 'later'").fetchone() is None
