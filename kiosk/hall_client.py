@@ -116,6 +116,18 @@ class HallClient:
             body["comment"] = comment
         return self._request("POST", "/api/v1/evaluations", body=body)
 
+    def help_request(self, device: str, location: str, *, reason: str | None = None,
+                     request_id: str | None = None) -> dict:
+        """``POST /api/v1/help-requests``: 呼叫帮办 reaches the manager console with this kiosk's place."""
+        body = {"device": device, "location": location, "request_id": request_id or new_request_id()}
+        if reason:
+            body["reason"] = reason
+        return self._request("POST", "/api/v1/help-requests", body=body)
+
+    def ticket_by_number(self, number: str) -> dict:
+        """``GET /api/v1/tickets/lookup?number=A023``: today's ticket with that number, public view."""
+        return self._request("GET", f"/api/v1/tickets/lookup?number={quote(number, safe='')}")
+
     def heartbeat(self, device: str, components: Mapping[str, Any], *, request_id: str | None = None) -> dict:
         body = {"device": device, "components": dict(components), "request_id": request_id or new_request_id()}
         return self._request("POST", "/api/v1/devices/heartbeat", body=body)

@@ -1,0 +1,170 @@
+"""Screenshots of every kiosk screen, in Chinese, English and 长者模式, for docs/screens/.
+
+    xvfb-run -a python -m kiosk.ui.screenshots [--out docs/screens] [--size 1080x1920]
+
+The real window and views run on the rehearsal hall (kiosk/ui/rehearsal.py) with the
+example hall's catalogue and a recording printer; every ID number is synthetic.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+from kiosk.core.errors import HallApiError
+from kiosk.core.intents import (CardSwiped, ChooseLevel, Choose, CodeScanned, Home, Open, PrinterChanged,
+                                PrinterHealth, ToggleElderly, ToggleReason, UseKeypad)
+from kiosk.core.rehearsal import MemoryPrinter
+
+# A synthetic card: 110105 area, born 1949-12-31 (green channel), valid check character.
+CARD = SimpleNamespace(number="11010519491231002X", name="王秀英")
+
+
+class Studio:
+    """One kiosk window on the rehearsal hall, driven scene by scene."""
+
+    def __init__(self, size: tuple[int, int]):
+        from kiosk.app import build_kiosk, make_app
+        from kiosk.config import KioskConfig, KioskInfo
+        from kiosk.ui.rehearsal import RehearsalClient, example_catalogue
+
+        self.app = make_app()
+        self.client = RehearsalClient(example_catalogue())
+        config = KioskConfig(kiosk=KioskInfo(locked=False, location="一楼大厅东侧自助服务区"))
+        self.kiosk = build_kiosk(config, "", app=self.app, client=self.client)
+        self.kiosk.runtime.runner.printer = MemoryPrinter()
+        from drivers.status import DeviceStatus   # the photos show a kiosk whose devices all work
+        for kind in ("idcard", "scanner"):
+            self.kiosk.devices.statuses[kind] = DeviceStatus(kind, "ok")
+        self.window = self.kiosk.window
+        self.window.resize(*size)
+        self.window.show()
+        self.pump(0.8)
+        self.send(PrinterChanged(PrinterHealth(True, "ok")))
+
+    def pump(self, seconds: float = 0.15) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.app.processEvents()
+            time.sleep(0.005)
+
+    def send(self, *intents) -> None:
+        for intent in intents:
+            self.kiosk.runtime.dispatch(intent)
+            self.pump()
+
+    def reset(self, lang: str = "zh", elderly: bool = False) -> None:
+        runtime = self.kiosk.runtime
+        runtime.session.wipe()
+        self.window.wipe()
+        runtime.set_language(lang)
+        if elderly:
+            self.send(ToggleElderly())
+        self.window.watch.last = time.monotonic()
+        self.pump()
+
+    def save(self, path: Path) -> None:
+        self.window.on_tick()
+        self.pump(0.2)
+        self.window.grab().save(str(path))
+
+
+def _service_with(studio: Studio, rule: str):
+    return next(s for s in studio.kiosk.runtime.session.directory.services if s.real_name == rule and s.guide)
+
+
+def _ticket(studio: Studio) -> dict:
+    memory = studio.client.memory
+    service = _service_with(studio, "optional")
+    return memory.issue_ticket(service_code=service.code, request_id=f"shot-{len(memory.tickets)}")
+
+
+SCENES = {
+    "home": lambda s: None,
+    "category": lambda s: s.send(Open("take_number")),
+    "service": lambda s: s.send(Open("take_number"), Choose(_service_with(s, "optional").category)),
+    "realname": lambda s: (s.send(Open("take_number"), Choose(_service_with(s, "required").category),
+                                  Choose(_service_with(s, "required").code), UseKeypad()),
+                           [s.window.views[type(s.kiosk.runtime.session.screen)].keypad.press(d) for d in "110105"]),
+    "ticket": lambda s: s.send(Open("take_number"), Choose(_service_with(s, "optional").category),
+                               Choose(_service_with(s, "optional").code), CardSwiped(CARD)),
+    "checkin": lambda s: s.send(Open("check_in"), UseKeypad()),
+    "guide-list": lambda s: s.send(Open("guide")),
+    "guide": lambda s: s.send(Open("guide"), Choose(_service_with(s, "optional").code)),
+    "status": lambda s: s.send(Open("progress"), CodeScanned(f"HT:TKT:{_ticket(s)['status_token']}")),
+    "rate": lambda s: _rate(s),
+    "thanks": lambda s: (_rate(s), s.send(__import__("kiosk.core.intents", fromlist=["Submit"]).Submit())),
+    "error": lambda s: _refused(s),
+    "printer-out": lambda s: s.send(PrinterChanged(PrinterHealth(False, "out"))),
+    "more-time": lambda s: _more_time(s),
+    "attract": lambda s: _attract(s),
+    "help": lambda s: (s.window._call_help(), s.pump(0.4)),
+    "maintenance": lambda s: s.kiosk.lockdown.enter(),
+}
+
+
+def _rate(s: Studio) -> None:
+    ticket = _ticket(s)
+    s.client.memory.finish(ticket["id"])
+    s.send(Open("evaluate"), CodeScanned(f"HT:TKT:{ticket['status_token']}"), ChooseLevel(2),
+           ToggleReason(s.kiosk.runtime.session.settings.bad_review_reasons[0]))
+
+
+def _refused(s: Studio) -> None:
+    s.client.memory.fail_next("issue_ticket", HallApiError(
+        "quota_exhausted", "今日放号已满", "Today's tickets have run out", status=409))
+    service = _service_with(s, "optional")
+    s.send(Open("take_number"), Choose(service.category), Choose(service.code), CardSwiped(CARD))
+
+
+def _more_time(s: Studio) -> None:
+    s.send(Open("guide"))
+    session = s.kiosk.runtime.session
+    timeout, _ = session.settings.idle.limits(session.elderly)
+    session.last_activity = session._clock() - timedelta(seconds=timeout - 12)
+
+
+def _attract(s: Studio) -> None:
+    s.window.watch.last = time.monotonic() - 10_000
+
+
+def take(out: Path, size: tuple[int, int], scenes=None, variants=("zh", "en", "elderly")) -> list[Path]:
+    """Photograph ``scenes`` (default all) in each variant; return the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    studio = Studio(size)
+    written = []
+    for name in scenes or SCENES:
+        for variant in variants:
+            if variant != "zh" and name in ("printer-out",):
+                continue
+            studio.send(PrinterChanged(PrinterHealth(True, "ok")))
+            studio.reset("en" if variant == "en" else "zh", elderly=variant == "elderly")
+            SCENES[name](studio)
+            path = out / f"kiosk-{name}-{variant}.png"
+            studio.save(path)
+            written.append(path)
+            studio.send(Home())
+            for overlay in (studio.window.message, studio.window.attract):
+                overlay.hide()
+            if studio.kiosk.lockdown.active:
+                studio.kiosk.lockdown.leave()
+    studio.kiosk.stop()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kiosk.ui.screenshots")
+    parser.add_argument("--out", default="docs/screens")
+    parser.add_argument("--size", default="1080x1920")
+    parser.add_argument("--scene", action="append", help="only these scenes (repeatable)")
+    args = parser.parse_args(argv)
+    width, _, height = args.size.partition("x")
+    for path in take(Path(args.out), (int(width), int(height)), args.scene):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
