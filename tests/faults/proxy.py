@@ -66,6 +66,7 @@ class FaultProxy:
         self._listener.settimeout(0.2)
         self.port = self._listener.getsockname()[1]
         self._threads: list[threading.Thread] = []
+        self._live: set[socket.socket] = set()
 
     @property
     def base_url(self) -> str:
@@ -81,6 +82,17 @@ class FaultProxy:
 
     def modes_used(self) -> list[str]:
         return [c.mode for c in self.connections]
+
+    def cut_open_connections(self) -> int:
+        """Break every connection open now (a long-lived event stream, say); returns how many."""
+        with self._lock:
+            live = list(self._live)
+        for sock in live:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        return len(live)
 
     def start(self) -> "FaultProxy":
         thread = threading.Thread(target=self._accept_loop, name="fault-proxy", daemon=True)
@@ -140,6 +152,8 @@ class FaultProxy:
 
     def _forward(self, client: socket.socket, record: Connection) -> None:
         upstream = socket.create_connection(self.upstream, timeout=5)
+        with self._lock:
+            self._live.add(client)
         selector = selectors.DefaultSelector()
         selector.register(client, selectors.EVENT_READ, "client")
         selector.register(upstream, selectors.EVENT_READ, "upstream")
@@ -148,6 +162,8 @@ class FaultProxy:
                 if not self._pump(selector, client, upstream, record):
                     break
         finally:
+            with self._lock:
+                self._live.discard(client)
             selector.close()
             _reset(client)
             _reset(upstream)
