@@ -29,6 +29,14 @@ class CounterClient(HallClient):
     def unsuspend(self, window_id: str, *, request_id: str | None = None) -> dict:
         return self._post_window(window_id, "unsuspend", request_id)
 
+    def unrated(self, ticket_id: str, *, reason: str = "timeout", channel: str | None = None,
+                request_id: str | None = None) -> dict:
+        """``POST /api/v1/evaluations/{id}/unrated``: 未评 (pad timeout, or the resident declined)."""
+        body = {"reason": reason, "request_id": request_id or new_request_id()}
+        if channel:
+            body["channel"] = channel
+        return self._request("POST", f"/api/v1/evaluations/{_seg(ticket_id)}/unrated", body=body)
+
     def tickets(self, state: str, category: str | None = None) -> list[dict]:
         """``GET /api/v1/tickets?state=…[&category=…]``: today's tickets in one state, oldest first."""
         query = f"state={_seg(state)}" + (f"&category={_seg(category)}" if category else "")

@@ -29,11 +29,12 @@ from kiosk.counter.core import evaluation as ev
 from kiosk.counter.core import messages
 from kiosk.counter.core.debounce import CallDebounce
 from kiosk.counter.core.intents import (AskRating, CallServer, CancelPending, EndRating, HallEventArrived,
-                                        LedContent, PadFailed, Press, RatingExpired, RatingGiven, RatingTimedOut,
+                                        LedContent, PadFailed, Press, RatingDeclined, RatingExpired, RatingGiven,
+                                        RatingTimedOut,
                                         Refresh, RetryDue, Schedule, ServerFailed, ServerReplied, ShowLed)
 from kiosk.counter.core.model import (OPEN_STATES, ClerkInfo, TicketInfo, WindowInfo, find_window, parse_ticket,
                                       waiting_line)
-from kiosk.counter.core.ops import (CallChosen, LoadState, PauseWindow, RequeueTicket, SIMPLE_ACTIONS,
+from kiosk.counter.core.ops import (CallChosen, LoadState, MarkUnrated, PauseWindow, RequeueTicket, SIMPLE_ACTIONS,
                                     SubmitRating, TransferTicket, WindowAction)
 from kiosk.counter.core.service_timer import parse_time
 from kiosk.counter.core.view import ConsoleView, console_view
@@ -72,9 +73,10 @@ class CounterConsole:
         self.online = True
         self.notice: messages.Notice | None = None
         self.prompt: ev.EvaluationPrompt | None = None
-        self.rating_op: SubmitRating | None = None
+        self.rating_op: SubmitRating | MarkUnrated | None = None
         self.led: LedContent | None = None
         self.clock_offset = timedelta(0)
+        self.server_tz = None
         self.loading = self.reload_wanted = False
         self.loaded = False
 
@@ -85,8 +87,9 @@ class CounterConsole:
         return self._reload()
 
     def server_now(self) -> datetime:
-        """The server's time (the demo hall may run on a shifted clock)."""
-        return self._wall_clock() + self.clock_offset
+        """The server's time in the server's zone (the demo hall may run on a shifted clock)."""
+        now = self._wall_clock() + self.clock_offset
+        return now.astimezone(self.server_tz) if self.server_tz is not None else now
 
     def handle(self, intent) -> list:
         """Apply one intent; return the effects to perform, in order."""
@@ -180,6 +183,9 @@ class CounterConsole:
         if isinstance(reply.op, LoadState):
             return self._loaded(reply.body)
         if reply.op == self.rating_op:
+            if isinstance(reply.op, MarkUnrated):
+                self.rating_op = None
+                return []
             return self._rating_settled(ev.RATED)
         if reply.op != self.in_flight:
             return []
@@ -284,6 +290,7 @@ class CounterConsole:
         server_time = parse_time(body.get("server_time"))
         if server_time is not None:
             self.clock_offset = server_time - self._wall_clock()
+            self.server_tz = server_time.tzinfo
         current = parse_ticket(body.get("current") or {})
         self.window, self.loaded = window, True
         self.current = current if current and current.id == window.current_ticket_id \
@@ -362,12 +369,18 @@ class CounterConsole:
             return []
         if isinstance(intent, RatingExpired) and intent.request_id != prompt.request_id:
             return []
-        if isinstance(intent, (RatingTimedOut, PadFailed)) and intent.number != prompt.number:
+        if isinstance(intent, (RatingTimedOut, PadFailed, RatingDeclined)) and intent.number != prompt.number:
             return []
         status = ev.FAILED if isinstance(intent, PadFailed) else ev.UNRATED
         self.prompt = replace(prompt, status=status)
         self.notice = messages.notice("pad_unavailable" if status == ev.FAILED else "unrated", number=prompt.number)
-        return [EndRating(self.prompt)]
+        if status == ev.FAILED:
+            return [EndRating(self.prompt)]     # never asked: the server's sweep counts it later
+        reason = "declined" if isinstance(intent, RatingDeclined) else "timeout"
+        channel = "screen" if self.settings.evaluation_mode == "screen" else "pad"
+        # Its own key: the idempotency store is per token, not per route.
+        self.rating_op = MarkUnrated(prompt.ticket_id, prompt.number, reason, channel, f"{prompt.request_id}-unrated")
+        return [EndRating(self.prompt), CallServer(self.rating_op)]
 
     def _rating_settled(self, status: str) -> list:
         self.rating_op = None
@@ -377,10 +390,13 @@ class CounterConsole:
         self._back_online()
         return [EndRating(self.prompt)]
 
-    def _rating_failed(self, op: SubmitRating, error: KioskError, unreachable: bool) -> list:
+    def _rating_failed(self, op: SubmitRating | MarkUnrated, error: KioskError, unreachable: bool) -> list:
         if unreachable:
             self.online = False
             return [Schedule(self._delay(1), RetryDue(op))]
+        if isinstance(op, MarkUnrated):
+            self.rating_op = None      # a server without the 未评 route, or rated meanwhile: it counts anyway
+            return []
         if isinstance(error, HallApiError) and error.code == "conflict":
             return self._rating_settled(ev.RATED)      # rated already: the first one counts
         self.notice = messages.notice("rating_failed", number=op.number, reason=error.message,
@@ -402,5 +418,5 @@ _HANDLERS = (
     (RetryDue, CounterConsole._on_retry), (HallEventArrived, CounterConsole._on_event),
     (Refresh, CounterConsole._on_refresh), (RatingGiven, CounterConsole._on_rating),
     (RatingTimedOut, CounterConsole._on_rating_over), (RatingExpired, CounterConsole._on_rating_over),
-    (PadFailed, CounterConsole._on_rating_over),
+    (PadFailed, CounterConsole._on_rating_over), (RatingDeclined, CounterConsole._on_rating_over),
 )

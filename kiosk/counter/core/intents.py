@@ -94,6 +94,13 @@ class RatingTimedOut:
 
 
 @dataclass(frozen=True)
+class RatingDeclined:
+    """The resident chose not to rate ``number`` (评价是自愿的, GB/T 39734 4.1)."""
+
+    number: str
+
+
+@dataclass(frozen=True)
 class RatingExpired:
     """The console's own deadline for the prompt ``request_id`` passed."""
 

@@ -52,7 +52,7 @@ _CATALOGUE: dict[str, tuple[str, str, str]] = {
     "pad_help": ("评价器上有人按了“求助”键", "Someone pressed the help key on the pad", WARNING),
     "pad_unavailable": ("评价器无应答，本次未能邀请评价", "The pad did not answer; the resident could not be asked to rate", ERROR),
     "rated": ("{number} 已评价，谢谢", "{number} has been rated", INFO),
-    "unrated": ("{number} 未评价（超时）", "{number} was not rated in time", INFO),
+    "unrated": ("{number} 未评价", "{number} was not rated", INFO),
     "rating_failed": ("{number} 的评价未能提交：{reason}", "The rating of {number} was not recorded: {reason_en}", ERROR),
     "login_expired": ("登录已失效，请重新登录", "The login has expired; please log in again", ERROR),
     "internal": ("系统出了点问题，已记录", "Something went wrong; it was logged", ERROR),

@@ -32,6 +32,7 @@ class CounterPort(Protocol):
     def requeue(self, ticket_id: str, *, request_id: str | None = None) -> dict: ...
     def evaluate(self, ticket_id: str, level: int, *, reasons: Iterable[str] = (), comment: str | None = None,
                  channel: str = "kiosk", request_id: str) -> dict: ...
+    def unrated(self, ticket_id: str, *, reason: str, channel: str | None, request_id: str) -> dict: ...
     def window_state(self, window_id: str) -> dict: ...
 
 
@@ -126,6 +127,20 @@ class SubmitRating:
 
 
 @dataclass(frozen=True)
+class MarkUnrated:
+    """未评: the prompt ended without a rating (``timeout``) or the resident declined (``declined``)."""
+
+    ticket_id: str
+    number: str
+    reason: str
+    channel: str
+    request_id: str
+
+    def perform(self, hall: CounterPort) -> Mapping:
+        return hall.unrated(self.ticket_id, reason=self.reason, channel=self.channel, request_id=self.request_id)
+
+
+@dataclass(frozen=True)
 class LoadState:
     """Read the window, its waiting line, its no-shows and its current ticket (with history)."""
 
@@ -136,4 +151,4 @@ class LoadState:
 
 
 ClerkOp = WindowAction | CallChosen | TransferTicket | PauseWindow | RequeueTicket
-ServerOp = ClerkOp | SubmitRating | LoadState
+ServerOp = ClerkOp | SubmitRating | MarkUnrated | LoadState
