@@ -5,6 +5,7 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from hall_server.config.agents import AgentSettings
 from hall_server.config.catalogue import Service
+from hall_server.config.evaluation_upstream import EvaluationLoopSettings
 from hall_server.config.certificates import CertificateSettings
 from hall_server.config.console import ConsoleSettings
 from hall_server.config.consistency import hall_problems
@@ -30,6 +31,7 @@ class HallConfig(ConfigModel):
     policy: PolicySettings = Field(default_factory=PolicySettings, description="叫号规则默认值 / default call policy")
     appointments: AppointmentSettings = Field(default_factory=AppointmentSettings, description="预约签到 / appointment check-in")
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings, description="好差评 / evaluations")
+    evaluation_loop: EvaluationLoopSettings = Field(default_factory=EvaluationLoopSettings, description="评价记录、工作日历、差评整改与上报 / evaluation record, calendar, cases, upstream")
     console: ConsoleSettings = Field(default_factory=ConsoleSettings, description="管理台报警阈值 / manager console alarm thresholds")
     zones: list[Zone] = Field(default_factory=list, description="区域 / zones")
     categories: list[Category] = Field(default_factory=list, description="业务类别 / categories (queues)")

@@ -1,80 +1,219 @@
-"""Evaluations (好差评, 一次一评) and the 差评 cases they open."""
+"""Evaluations (好差评, 一次一评): the record with its GB/T 39046 and provincial
+fields, the 未评 outcome, and the views each role may see.
+
+A rating is written once and never changed (SQLite triggers refuse UPDATE and
+DELETE on ``evaluations``, migration 3). The same transaction queues the record for
+the provincial platform (``engine.outbox``) and opens a 差评 case when it is bad.
+"""
 from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timedelta
 
 from hall_server.clock import iso
 from hall_server.domain import cases as rules
-from hall_server.domain.model import DomainError, TicketState
+from hall_server.domain import evaluation_record as records
+from hall_server.domain.model import DomainError, Ticket, TicketState
+from hall_server.engine import cases, outbox
 from hall_server.engine.tickets import load
-from hall_server.errors import HallError, invalid, not_found
+from hall_server.errors import HallError, forbidden, invalid
 from hall_server.store import Tx
 
 CHANNELS = {"pad", "screen", "kiosk", "phone", "web"}
+UNRATED_REASONS = {"timeout", "declined"}
+# What a kiosk or a window sees of a rating it sent: nothing about who rated (HCP-42/43).
+PUBLIC_FIELDS = ("id", "ticket_id", "ticket_number", "level", "level_name", "channel", "at", "project_no",
+                 "evaluation_count")
 
 
-def record(hall, tx: Tx, ticket_id: str, level: int, reasons: list[str], comment: str | None, channel: str) -> dict:
+def record(hall, tx: Tx, ticket_id: str, level: int, reasons: list[str], comment: str | None, channel: str,
+           *, role: str = "kiosk", window_id: str | None = None, device: str | None = None,
+           project_no: str | None = None) -> dict:
+    """Record one rating of a finished ticket; returns what the sender may see."""
+    _check_input(level, reasons, channel)
+    ticket = load(tx, ticket_id)
+    _check_ratable(hall, tx, ticket, role, window_id, channel)
+    evaluation = _build(hall, tx, ticket, level, reasons, comment, channel, device, project_no)
+    tx.insert("evaluations", evaluation)
+    outbox.enqueue(hall, tx, evaluation)
+    tx.event("evaluation.recorded", {"evaluation_id": evaluation["id"], "ticket_id": ticket_id, "number": ticket.number,
+                                     "level": level, "level_name": evaluation["level_name"], "channel": channel,
+                                     "window_id": ticket.window_id, "evaluation_count": evaluation["evaluation_count"]})
+    case = cases.open_case(hall, tx, evaluation) if rules.opens_case(level) else None
+    return {**public_view(evaluation), "case_id": case["id"] if case else None}
+
+
+def _check_input(level: int, reasons: list[str], channel: str) -> None:
     if level not in rules.LEVEL_NAMES:
         raise invalid("评价等级应为 1 至 5", "level must be 1 to 5")
     if channel not in CHANNELS:
         raise invalid(f"评价渠道无效：{channel}", f"unknown channel {channel}")
     if rules.opens_case(level) and not reasons:
         raise invalid("选择不满意或非常不满意时，请选择原因", "reasons are required for a bad rating")
-    ticket = load(tx, ticket_id)
+    if any(not r.strip() or len(r) > 50 for r in reasons) or len(set(reasons)) != len(reasons):
+        raise invalid("评价原因不能为空、重复或超过 50 个字", "reasons must be non-empty, distinct, at most 50 characters")
+
+
+def _check_ratable(hall, tx: Tx, ticket: Ticket, role: str, window_id: str | None, channel: str) -> None:
     if ticket.state != TicketState.DONE:
         raise HallError("bad_state", f"{ticket.number} 尚未办结，暂不能评价", f"ticket {ticket.number} is not finished")
-    if tx.one("SELECT id FROM evaluations WHERE ticket_id = ?", (ticket_id,)):
+    if tx.one("SELECT id FROM evaluations WHERE ticket_id = ?", (ticket.id,)):
         raise HallError("conflict", f"{ticket.number} 已评价过，每次办事只能评价一次", f"ticket {ticket.number} was already rated")
-    evaluation = {"id": uuid.uuid4().hex, "ticket_id": ticket_id, "level": level, "level_name": rules.LEVEL_NAMES[level],
-                  "reasons": json.dumps(reasons, ensure_ascii=False), "comment": comment, "channel": channel,
-                  "window_id": ticket.window_id, "clerk": ticket.clerk, "service": ticket.service,
-                  "category": ticket.category, "at": iso(tx.at)}
-    tx.insert("evaluations", evaluation)
-    tx.event("evaluation.recorded", {"evaluation_id": evaluation["id"], "ticket_id": ticket_id, "number": ticket.number,
-                                     "level": level, "level_name": evaluation["level_name"], "channel": channel,
-                                     "window_id": ticket.window_id})
-    case = open_case(hall, tx, evaluation) if rules.opens_case(level) else None
-    return {**evaluation, "reasons": reasons, "case_id": case["id"] if case else None}
+    settings = hall.config.evaluation_loop.record
+    since_finish = tx.at - ticket.finished_at
+    if since_finish > timedelta(hours=settings.supplement_hours):
+        raise HallError("bad_state", f"{ticket.number} 已超过补充评价期限", f"the rating period of {ticket.number} is over")
+    if role == "counter":
+        # The window only relays its resident-facing pad or screen, right after service:
+        # a clerk can neither rate another window nor rate long after (HCP-43).
+        if (ticket.window_id != window_id or channel not in settings.counter_channels
+                or since_finish > timedelta(seconds=settings.counter_window_seconds)):
+            raise forbidden()
 
 
-def open_case(hall, tx: Tx, evaluation: dict) -> dict:
-    deadline = rules.add_working_days(tx.at, hall.config.evaluation.case_deadline_working_days)
-    case = {"id": uuid.uuid4().hex, "evaluation_id": evaluation["id"], "ticket_id": evaluation["ticket_id"],
-            "state": "pending_verify", "level": evaluation["level"], "window_id": evaluation["window_id"],
-            "clerk": evaluation["clerk"], "opened_at": iso(tx.at), "deadline": iso(deadline), "closed_at": None}
-    tx.insert("cases", case)
-    tx.insert("case_history", {"case_id": case["id"], "at": iso(tx.at), "action": "open", "from_state": None,
-                               "to_state": "pending_verify", "actor": "system", "note": None})
-    tx.event("case.opened", {"case_id": case["id"], "level": evaluation["level"], "window_id": evaluation["window_id"],
-                             "deadline": case["deadline"]})
-    return case
+def _build(hall, tx: Tx, ticket: Ticket, level: int, reasons: list[str], comment: str | None, channel: str,
+           device: str | None, project_no: str | None) -> dict:
+    settings = hall.config.evaluation_loop.record
+    window = tx.one("SELECT number FROM windows WHERE id = ?", (ticket.window_id,)) or {}
+    project_no = _domain(records.check_project_no, project_no) if project_no else _project_no(hall, ticket, window)
+    count = tx.one("SELECT COUNT(*) AS n FROM evaluations WHERE project_no = ?", (project_no,))["n"] + 1
+    clerk = tx.one("SELECT display_name, staff_no FROM users WHERE username = ?", (ticket.clerk,)) or {}
+    return {
+        "id": uuid.uuid4().hex, "ticket_id": ticket.id, "level": level, "level_name": rules.LEVEL_NAMES[level],
+        "reasons": json.dumps(reasons, ensure_ascii=False), "comment": comment, "channel": channel,
+        "window_id": ticket.window_id, "clerk": ticket.clerk, "service": ticket.service, "category": ticket.category,
+        "at": iso(tx.at), "project_no": project_no, "evaluation_count": count, "ticket_number": ticket.number,
+        **_service_fields(hall, ticket.service), "window_number": window.get("number"),
+        "clerk_name": clerk.get("display_name") or ticket.clerk, "clerk_staff_no": clerk.get("staff_no"),
+        "evaluator_kind": "个人", "evaluator_id_masked": ticket.person_masked,
+        "evaluator_name_masked": ticket.name_masked, "anonymous": 0 if ticket.person_hash else 1,
+        "indicator_codes": ",".join(settings.reason_codes[r] for r in reasons if r in settings.reason_codes),
+        "region_code": hall.config.hall.region_code, "project_status": "已办结",
+        "accepted_at": iso(ticket.started_at), "finished_at": iso(ticket.finished_at),
+        "audit_status": "无需审核", "public_flag": 1, "device": device,
+    }
 
 
-def act_on_case(hall, tx: Tx, case_id: str, action: str, actor: str, note: str | None) -> dict:
-    case = tx.one("SELECT * FROM cases WHERE id = ?", (case_id,))
-    if case is None:
-        raise not_found("整改工单", "case")
+def _project_no(hall, ticket: Ticket, window: dict) -> str:
+    template = hall.config.evaluation_loop.record.project_no_template
+    return _domain(records.project_number, template, ticket_id=ticket.id, region_code=hall.config.hall.region_code,
+                   day=ticket.day.replace("-", ""), number=ticket.number, serial=ticket.serial,
+                   window_number=window.get("number") or "")
+
+
+def _service_fields(hall, code: str | None) -> dict:
+    settings = hall.config.evaluation_loop.record
+    extra = settings.services.get(code or "")
+    service = next((s for s in hall.config.services if s.code == code), None)
+    return {
+        "service_name": service.name if service else None,
+        "implementation_code": (extra.implementation_code if extra else "") or code,
+        "handle_item_code": extra.handle_item_code if extra else "",
+        "promise_type": records.promise_type(service.guide.time_limit) if service else "即办件",
+        "department_name": (extra.department if extra else "") or (service.guide.department if service else "")
+        or settings.department,
+        "department_code": (extra.department_code if extra else "") or settings.department_code,
+    }
+
+
+def _domain(fn, *args, **kwargs):
     try:
-        target = rules.transition(case["state"], action)
+        return fn(*args, **kwargs)
     except DomainError as err:
         raise HallError.from_domain(err) from err
-    changes = {"state": target}
-    if target == "closed":
-        changes["closed_at"] = iso(tx.at)
-    tx.update("cases", "id", case_id, changes)
-    tx.insert("case_history", {"case_id": case_id, "at": iso(tx.at), "action": action, "from_state": case["state"],
-                               "to_state": target, "actor": actor, "note": note})
-    if target == "closed":
-        tx.event("case.closed", {"case_id": case_id})
-    else:
-        tx.event("case.updated", {"case_id": case_id, "state": target})
-    return case_view(tx, {**case, **changes}, tx.at)
 
 
-def case_view(tx: Tx, case: dict, now) -> dict:
-    history = tx.all("SELECT at, action, from_state, to_state, actor, note FROM case_history WHERE case_id = ? "
-                     "ORDER BY id", (case["id"],))
-    overdue = case["state"] not in ("closed", "appeal_upheld") and case["deadline"] < iso(now)
-    return {**case, "state_name": rules.STATE_NAMES[case["state"]], "level_name": rules.LEVEL_NAMES[case["level"]],
-            "overdue": overdue, "history": history}
+# -- 未评 ---------------------------------------------------------------------
+def mark_unrated(hall, tx: Tx, ticket_id: str, reason: str, channel: str | None, *, role: str,
+                 window_id: str | None, actor: str) -> tuple[dict, bool]:
+    """Record that a finished ticket was not rated (pad timeout or declined).
+    Returns ``(record, created)``; a repeated report returns the first record."""
+    if reason not in UNRATED_REASONS:
+        raise invalid("未评原因应为 timeout 或 declined", "reason must be timeout or declined")
+    ticket = load(tx, ticket_id)
+    if role == "counter" and ticket.window_id != window_id:
+        raise forbidden()
+    if ticket.state != TicketState.DONE:
+        raise HallError("bad_state", f"{ticket.number} 尚未办结", f"ticket {ticket.number} is not finished")
+    if tx.one("SELECT id FROM evaluations WHERE ticket_id = ?", (ticket_id,)):
+        raise HallError("conflict", f"{ticket.number} 已评价", f"ticket {ticket.number} was rated")
+    seen = tx.one("SELECT * FROM evaluation_unrated WHERE ticket_id = ?", (ticket_id,))
+    if seen:
+        return seen, False
+    return _insert_unrated(tx, ticket, reason, channel, actor), True
+
+
+def _insert_unrated(tx: Tx, ticket: Ticket, reason: str, channel: str | None, actor: str) -> dict:
+    row = {"ticket_id": ticket.id, "at": iso(tx.at), "day": ticket.day, "reason": reason, "channel": channel,
+           "window_id": ticket.window_id, "clerk": ticket.clerk, "service": ticket.service,
+           "category": ticket.category, "reported_by": actor}
+    tx.insert("evaluation_unrated", row)
+    tx.event("evaluation.unrated", {"ticket_id": ticket.id, "number": ticket.number, "window_id": ticket.window_id,
+                                    "reason": reason})
+    return row
+
+
+def sweep_unrated(hall, tx: Tx) -> int:
+    """Mark every ticket finished more than ``unrated_after_minutes`` ago that has
+    neither a rating nor a 未评 record (a window without a pad, a lost report)."""
+    cutoff = iso(tx.at - timedelta(minutes=hall.config.evaluation_loop.record.unrated_after_minutes))
+    rows = tx.all("SELECT t.id FROM tickets t LEFT JOIN evaluations e ON e.ticket_id = t.id "
+                  "LEFT JOIN evaluation_unrated u ON u.ticket_id = t.id "
+                  "WHERE t.state = 'done' AND t.finished_at < ? AND e.id IS NULL AND u.ticket_id IS NULL", (cutoff,))
+    for row in rows:
+        _insert_unrated(tx, load(tx, row["id"]), "sweep", None, "system")
+    return len(rows)
+
+
+def upkeep(hall, tx: Tx) -> dict:
+    """The periodic part (housekeeping): 未评 marks, case reminders and overdue flags."""
+    return {"unrated_marked": sweep_unrated(hall, tx), **{f"cases_{k}": v for k, v in cases.sweep(hall, tx).items()}}
+
+
+# -- views --------------------------------------------------------------------
+def public_view(evaluation: dict) -> dict:
+    """The part of a rating its sender (kiosk, window) may see back."""
+    return {key: evaluation.get(key) for key in PUBLIC_FIELDS}
+
+
+def full_view(tx: Tx, evaluation: dict) -> dict:
+    """Everything, for managers: masked evaluator fields, GB/T 39046 Table 9, outbox state."""
+    view = {**evaluation, "reasons": json.loads(evaluation["reasons"])}
+    view["gbt39046"] = records.table9(view)
+    view["upstream"] = tx.one("SELECT interface, state, attempts, sent_at, last_error FROM outbox "
+                              "WHERE evaluation_id = ?", (evaluation["id"],))
+    view["case_id"] = (tx.one("SELECT id FROM cases WHERE evaluation_id = ?", (evaluation["id"],)) or {}).get("id")
+    return view
+
+
+def summary(tx: Tx, day_from: str, day_to: str) -> dict:
+    """Figures for statistics (HCP-61): per level, 好评率, 未评率 over finished tickets
+    of the numbering days ``day_from``..``day_to``, and the case KPIs."""
+    done = tx.one("SELECT COUNT(*) AS n FROM tickets WHERE state = 'done' AND day BETWEEN ? AND ?",
+                  (day_from, day_to))["n"]
+    levels = {r["level_name"]: r["n"] for r in tx.all(
+        "SELECT e.level_name, COUNT(*) AS n FROM evaluations e JOIN tickets t ON t.id = e.ticket_id "
+        "WHERE t.day BETWEEN ? AND ? GROUP BY e.level_name", (day_from, day_to))}
+    rated = sum(levels.values())
+    good = sum(levels.get(rules.LEVEL_NAMES[lv], 0) for lv in rules.GOOD_LEVELS)
+    marked = tx.one("SELECT COUNT(*) AS n FROM evaluation_unrated u LEFT JOIN evaluations e ON e.ticket_id = u.ticket_id "
+                    "WHERE u.day BETWEEN ? AND ? AND e.id IS NULL", (day_from, day_to))["n"]
+    return {"date_from": day_from, "date_to": day_to, "finished": done, "rated": rated, "unrated": done - rated,
+            "unrated_marked": marked, "levels": {name: levels.get(name, 0) for name in rules.LEVEL_NAMES.values()},
+            "good_rate": _rate(good, rated), "unrated_rate": _rate(done - rated, done),
+            "cases": cases.kpis(tx, day_from, day_to)}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def parse_day(value: str | None, default: datetime) -> str:
+    """An ISO date from a query, or the default's date."""
+    if not value:
+        return default.date().isoformat()
+    try:
+        return datetime.fromisoformat(value).date().isoformat()
+    except ValueError:
+        raise invalid(f"日期格式应为 YYYY-MM-DD：{value[:20]}", f"dates are YYYY-MM-DD: {value[:20]}") from None

@@ -226,6 +226,98 @@ CREATE TABLE help_requests (
 CREATE INDEX help_requests_state ON help_requests (state, requested_at);
 CREATE INDEX help_requests_device ON help_requests (device, state);
 """),
+    (3, "evaluation records, 未评, case deadlines, immutable history, upstream outbox", """
+ALTER TABLE evaluations ADD COLUMN project_no TEXT;
+ALTER TABLE evaluations ADD COLUMN evaluation_count INTEGER;
+ALTER TABLE evaluations ADD COLUMN ticket_number TEXT;
+ALTER TABLE evaluations ADD COLUMN service_name TEXT;
+ALTER TABLE evaluations ADD COLUMN implementation_code TEXT;
+ALTER TABLE evaluations ADD COLUMN handle_item_code TEXT;
+ALTER TABLE evaluations ADD COLUMN promise_type TEXT;
+ALTER TABLE evaluations ADD COLUMN department_name TEXT;
+ALTER TABLE evaluations ADD COLUMN department_code TEXT;
+ALTER TABLE evaluations ADD COLUMN window_number INTEGER;
+ALTER TABLE evaluations ADD COLUMN clerk_name TEXT;
+ALTER TABLE evaluations ADD COLUMN clerk_staff_no TEXT;
+ALTER TABLE evaluations ADD COLUMN evaluator_kind TEXT;
+ALTER TABLE evaluations ADD COLUMN evaluator_id_masked TEXT;
+ALTER TABLE evaluations ADD COLUMN evaluator_name_masked TEXT;
+ALTER TABLE evaluations ADD COLUMN anonymous INTEGER;
+ALTER TABLE evaluations ADD COLUMN indicator_codes TEXT;
+ALTER TABLE evaluations ADD COLUMN region_code TEXT;
+ALTER TABLE evaluations ADD COLUMN project_status TEXT;
+ALTER TABLE evaluations ADD COLUMN accepted_at TEXT;
+ALTER TABLE evaluations ADD COLUMN finished_at TEXT;
+ALTER TABLE evaluations ADD COLUMN audit_status TEXT;
+ALTER TABLE evaluations ADD COLUMN public_flag INTEGER;
+ALTER TABLE evaluations ADD COLUMN device TEXT;
+UPDATE evaluations SET project_no = ticket_id, evaluation_count = 1, project_status = '已办结',
+    audit_status = '无需审核', public_flag = 1, anonymous = 1, evaluator_kind = '个人' WHERE project_no IS NULL;
+CREATE UNIQUE INDEX evaluations_project ON evaluations (project_no, evaluation_count);
+CREATE INDEX evaluations_at ON evaluations (at);
+CREATE TRIGGER evaluations_no_update BEFORE UPDATE ON evaluations
+BEGIN
+    SELECT RAISE(ABORT, 'evaluations are immutable: a rating is never changed');
+END;
+CREATE TRIGGER evaluations_no_delete BEFORE DELETE ON evaluations
+BEGIN
+    SELECT RAISE(ABORT, 'evaluations are immutable: a rating is never deleted');
+END;
+CREATE TABLE evaluation_unrated (
+    ticket_id TEXT PRIMARY KEY REFERENCES tickets(id),
+    at TEXT NOT NULL,
+    day TEXT NOT NULL,             -- numbering day of the ticket
+    reason TEXT NOT NULL,          -- 'timeout' | 'declined' | 'sweep'
+    channel TEXT,
+    window_id TEXT,
+    clerk TEXT,
+    service TEXT,
+    category TEXT,
+    reported_by TEXT NOT NULL
+);
+CREATE INDEX evaluation_unrated_day ON evaluation_unrated (day);
+CREATE INDEX tickets_finished ON tickets (state, finished_at);
+ALTER TABLE cases ADD COLUMN level_name TEXT;
+ALTER TABLE cases ADD COLUMN project_no TEXT;
+ALTER TABLE cases ADD COLUMN service TEXT;
+ALTER TABLE cases ADD COLUMN remind_at TEXT;
+ALTER TABLE cases ADD COLUMN reminded_at TEXT;
+ALTER TABLE cases ADD COLUMN overdue_at TEXT;
+ALTER TABLE cases ADD COLUMN replied_at TEXT;
+ALTER TABLE cases ADD COLUMN resident_satisfied INTEGER;
+CREATE INDEX cases_state ON cases (state, deadline);
+ALTER TABLE case_history ADD COLUMN detail TEXT;
+CREATE INDEX case_history_case ON case_history (case_id, id);
+CREATE TRIGGER case_history_no_update BEFORE UPDATE ON case_history
+BEGIN
+    SELECT RAISE(ABORT, 'case history is append-only');
+END;
+CREATE TRIGGER case_history_no_delete BEFORE DELETE ON case_history
+BEGIN
+    SELECT RAISE(ABORT, 'case history is append-only');
+END;
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    interface TEXT NOT NULL,       -- upstream name, e.g. 'province'
+    dedupe_key TEXT NOT NULL,      -- 办件编号 + '#' + 评价次数
+    evaluation_id TEXT NOT NULL REFERENCES evaluations(id),
+    state TEXT NOT NULL,           -- 'queued' | 'sent'
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    last_attempt_at TEXT,
+    sent_at TEXT,
+    lease_owner TEXT,
+    lease_until TEXT,
+    last_status INTEGER,
+    last_error TEXT,
+    duplicate INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (interface, dedupe_key)
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+INSERT INTO outbox (interface, dedupe_key, evaluation_id, state, created_at, next_attempt_at)
+    SELECT 'province', project_no || '#' || evaluation_count, id, 'queued', at, at FROM evaluations;
+"""),
     (5, "certificate issuance log, verify summaries, self-print evaluations", """
 CREATE TABLE certificate_issues (
     doc_no TEXT PRIMARY KEY,
