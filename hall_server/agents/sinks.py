@@ -58,7 +58,9 @@ class WavDirSink:
     """Writes each announcement as ``NNNNN-<label>.wav`` with a ``.json`` beside it
     (text, words, seq), and records when each one "played"."""
 
-    def __init__(self, directory: Path | str, *, realtime: bool = False):
+    def __init__(self, directory: Path | str, *, realtime: float = 0.0):
+        """``realtime``: take this fraction of each sound's length to "play" it (1.0 = like a
+        sound card; tests use less), so queueing behaves as with real playback."""
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.realtime = realtime
@@ -73,8 +75,8 @@ class WavDirSink:
             stem = f"{self._count:05d}-{re.sub(r'[^A-Za-z0-9_-]', '_', label)}"
         (self.directory / f"{stem}.wav").write_bytes(wav)
         (self.directory / f"{stem}.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-        if self.realtime:   # behave like a sound card: take as long as the sound
-            time.sleep(info.get("seconds", 0))
+        if self.realtime:
+            time.sleep(info.get("seconds", 0) * self.realtime)
         self.played.append((start, time.monotonic(), label))
 
 
