@@ -22,7 +22,7 @@ from kiosk.core.effects import (CallServer, PrintChecklist, PrintReceipt, Reques
                                 new_request_id)
 from kiosk.core.errors import KioskError
 from kiosk.core.idle import TIMEOUT
-from kiosk.core.intents import PrinterChanged, PrinterHealth, Tick
+from kiosk.core.intents import SYSTEM_INTENTS, PrinterChanged, PrinterHealth, Tick
 from kiosk.core.runner import EffectRunner
 from kiosk.core.screens import HomeScreen, Refused
 
@@ -52,7 +52,7 @@ class KioskRuntime(QObject):
         self.server_ok: bool | None = None
         self.hall: dict = {}
         self.version = version
-        self.started_at = time.monotonic()
+        self.started_at = self.last_touch = time.monotonic()
         self.dispatched = 0
         self._hall_loading = self._beating = False
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-effect")
@@ -102,6 +102,8 @@ class KioskRuntime(QObject):
             log.exception("session failed on %s", type(intent).__name__)
             self.session.screen, effects = Refused(messages.notice("internal")), []
         self.dispatched += 1
+        if not isinstance(intent, SYSTEM_INTENTS):
+            self.last_touch = time.monotonic()     # for the attract screen at home
         if timing_out:
             self.language = self.default_language
             self.wiped.emit()

@@ -62,7 +62,7 @@ class Studio:
         runtime.set_language(lang)
         if elderly:
             self.send(ToggleElderly())
-        self.window.watch.last = time.monotonic()
+        self.kiosk.runtime.last_touch = time.monotonic()
         self.pump()
 
     def save(self, path: Path) -> None:
@@ -127,7 +127,7 @@ def _more_time(s: Studio) -> None:
 
 
 def _attract(s: Studio) -> None:
-    s.window.watch.last = time.monotonic() - 10_000
+    s.kiosk.runtime.last_touch = time.monotonic() - 10_000
 
 
 def take(out: Path, size: tuple[int, int], scenes=None, variants=("zh", "en", "elderly")) -> list[Path]:

@@ -149,7 +149,7 @@ class QrCode(QLabel):
         self.payload = ""
         self.setFixedSize(side, side)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("background: white; border-radius: 8px;")
+        self.setObjectName("Qr")
 
     def set_payload(self, text: str) -> None:
         if text == self.payload:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.core.idle import ASK, PAUSED
 from kiosk.core.intents import CallHelp, Home, MoreTime, ReplayPrompt, ToggleElderly
@@ -45,19 +45,6 @@ class CornerZone(QWidget):
         event.accept()
 
 
-class ActivityWatch(QObject):
-    """Application-wide: the time of the last touch (for the attract screen)."""
-
-    def __init__(self):
-        super().__init__()
-        self.last = time.monotonic()
-
-    def eventFilter(self, obj, event):  # noqa: N802
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
-            self.last = time.monotonic()
-        return False
-
-
 class KioskWindow(QWidget):
     """See the module docstring. ``maintenance`` is a MaintenanceController or None."""
 
@@ -74,8 +61,6 @@ class KioskWindow(QWidget):
         self._shown_view = None
         self._ticks = 0
         self._build(taps)
-        self.watch = ActivityWatch()
-        QApplication.instance().installEventFilter(self.watch)
         runtime.changed.connect(self.render)
         runtime.ticked.connect(self.on_tick)
         runtime.wiped.connect(self.wipe)
@@ -126,6 +111,7 @@ class KioskWindow(QWidget):
         self.message = MessageOverlay(self)
         self.pin = PinOverlay(self)
         self.attract = AttractOverlay(self)
+        self.attract.touched.connect(self._touched)
         self.connecting = ConnectingOverlay(self)
         if self.maintenance is not None:
             self.maintenance.attach(self)
@@ -225,7 +211,7 @@ class KioskWindow(QWidget):
     def _attract(self) -> None:
         self._ticks += 1
         at_home = isinstance(self.runtime.session.screen, HomeScreen) and not self.runtime.session.elderly
-        idle_s = time.monotonic() - self.watch.last
+        idle_s = time.monotonic() - self.runtime.last_touch
         busy_overlay = not (self.pin.isHidden() and self.message.isHidden() and self.connecting.isHidden())
         maintaining = self.maintenance is not None and self.maintenance.active
         if not at_home or idle_s < self.attract_after_s or busy_overlay or maintaining:
@@ -246,6 +232,9 @@ class KioskWindow(QWidget):
             self.server_notice.clear()
 
     # -- actions ---------------------------------------------------------------------------
+    def _touched(self) -> None:
+        self.runtime.last_touch = time.monotonic()
+
     def _toggle_language(self) -> None:
         self.runtime.set_language("en" if self.runtime.language == "zh" else "zh")
 
