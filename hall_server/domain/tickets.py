@@ -45,7 +45,13 @@ ACTION_NAMES = {
     "expire": ("作废", "expire it"),
 }
 
-_TICK = timedelta(microseconds=1)
+# The store keeps times to the millisecond (ISO text ordered as text), so a requeue
+# position is put on that grid: a finer one would be rounded away and reorder the line.
+QUEUE_RESOLUTION = timedelta(milliseconds=1)
+
+
+def _on_grid(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
 
 
 def _require(ticket: Ticket, now: datetime, action: str, allowed: frozenset[TicketState] | set) -> None:
@@ -97,26 +103,28 @@ def skip(ticket: Ticket, now: datetime) -> Ticket:
 def requeue_position(ticket: Ticket, waiting: Sequence[Ticket], now: datetime, policy: CallPolicy) -> datetime:
     """The ``queued_at`` that puts a requeued ticket behind the first
     ``policy.requeue_offset`` waiting tickets of its category in first-come order
-    (queued_at, then serial), or at the end of the line when fewer are waiting."""
+    (queued_at, then serial), or at the end of the line when fewer are waiting. The
+    value is whole milliseconds (``QUEUE_RESOLUTION``) so it survives the store."""
     line = sorted(
         (t for t in waiting if t.state == TicketState.WAITING and t.category == ticket.category and t.id != ticket.id),
         key=lambda t: (t.queued_at, t.serial),
     )
     offset = max(policy.requeue_offset, 0)
     if offset >= len(line):
-        return max(now, line[-1].queued_at + _TICK) if line else now
+        return max(_on_grid(now), _on_grid(line[-1].queued_at) + QUEUE_RESOLUTION) if line else _on_grid(now)
     if offset == 0:
-        return line[0].queued_at - _TICK
+        return _on_grid(line[0].queued_at) - QUEUE_RESOLUTION
     return _between(line[offset - 1], line[offset], ticket.serial)
 
 
 def _between(before: Ticket, after: Ticket, serial: int) -> datetime:
-    """A queued_at that sorts (with ``serial`` as tie-break) after ``before`` and before
-    ``after``. Only tickets less than two microseconds apart can defeat this; then the
+    """A millisecond that sorts (with ``serial`` as tie-break) after ``before`` and before
+    ``after``. Only tickets less than two milliseconds apart can defeat this; then the
     ticket lands right next to them."""
-    middle = before.queued_at + (after.queued_at - before.queued_at) / 2
     low, high = (before.queued_at, before.serial), (after.queued_at, after.serial)
-    for candidate in (middle, before.queued_at, after.queued_at):
+    start = _on_grid(before.queued_at)
+    middle = _on_grid(before.queued_at + (after.queued_at - before.queued_at) / 2)
+    for candidate in (middle, start + QUEUE_RESOLUTION, start, _on_grid(after.queued_at)):
         if low < (candidate, serial) < high:
             return candidate
     return middle

@@ -152,12 +152,24 @@ def test_requeue_offset_zero_goes_to_the_front():
     assert order(waiting + [t])[0] == "A1"
 
 
-def test_requeue_position_splits_tickets_one_microsecond_apart():
+def test_requeue_position_splits_tickets_one_millisecond_apart():
     first = ticket(serial=10, at=1.0)
-    second = ticket(serial=11, queued_at=first.queued_at + timedelta(microseconds=1))
+    second = ticket(serial=11, queued_at=first.queued_at + timedelta(milliseconds=1))
     me = ticket(serial=1)  # a lower serial than both, so the time alone must put it behind the first
     q = life.requeue_position(me, [first, second], minutes(20), CallPolicy(requeue_offset=1))
     assert order([first, second, me.with_(queued_at=q)]) == ["A10", "A1", "A11"]
+
+
+def test_requeue_positions_are_whole_milliseconds_that_survive_the_store():
+    waiting = [ticket(serial=10 + i, queued_at=minutes(1) + timedelta(microseconds=1500 * i)) for i in range(4)]
+    me = ticket(serial=1)
+    for offset in range(6):
+        q = life.requeue_position(me, waiting, minutes(20) + timedelta(microseconds=777), CallPolicy(requeue_offset=offset))
+        assert q.microsecond % 1000 == 0
+        stored = [w.with_(queued_at=w.queued_at.replace(microsecond=w.queued_at.microsecond // 1000 * 1000))
+                  for w in waiting]
+        ahead = [w for w in stored if (w.queued_at, w.serial) < (q, me.serial)]
+        assert len(ahead) == min(offset, 4)
 
 
 def test_requeue_position_uses_the_serial_when_times_are_equal():
