@@ -72,6 +72,8 @@ class KioskRuntime(QObject):
             devices.printer_changed.connect(lambda status: self.dispatch(PrinterChanged(PrinterHealth.from_status(status))))
             devices.card_read.connect(self._card)
             devices.code_scanned.connect(self._scan)
+            if devices.printer is not None:   # a status reported before the connection above
+                self.dispatch(PrinterChanged(PrinterHealth.from_status(devices.statuses["printer"])))
 
     def _timer(self, ms: int, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
