@@ -82,3 +82,17 @@ def test_bad_mapping_settings_are_refused_with_a_reason(section, values, needle)
     with pytest.raises(ValidationError) as err:
         section.model_validate(values)
     assert needle in str(err.value)
+
+
+def test_the_examples_in_the_guide_are_valid_configuration():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from hall_server.config.evaluation_upstream import CalendarSettings, EvaluationLoopSettings
+    text = (Path(__file__).resolve().parents[3] / "docs" / "evaluation-and-cases.md").read_text(encoding="utf-8")
+    blocks = [tomllib.loads(b.replace("…", "x"))["evaluation_loop"] for b in re.findall(r"```toml\n(.*?)```", text, re.S)]
+    assert len(blocks) == 2
+    loop = [EvaluationLoopSettings.model_validate(b) for b in blocks]
+    assert loop[0].calendar == CalendarSettings()          # the guide shows the shipped default
+    assert loop[1].upstream.enabled and loop[1].record.services["S-A1"].implementation_code
