@@ -20,7 +20,7 @@ OPEN_CASE_STATES_EXCLUDED = frozenset({"closed", "appeal_upheld"})
 class Alarm:
     """One thing a manager should look at now."""
 
-    kind: str      # queue_wait | queue_length | device_offline | paper_near_end | paper_out | device_fault
+    kind: str      # queue_wait | queue_length | queue_unserved | device_offline | paper_near_end | paper_out | device_fault
                    # | help_open | case_overdue | case_due_soon
     level: str     # "warning" | "alarm"
     target: str    # category code, device name, help request id or case id
@@ -50,9 +50,16 @@ def minutes_between(earlier: datetime, later: datetime) -> int:
 
 
 def queue_alarms(categories: Iterable[dict], limits: Thresholds) -> list[Alarm]:
-    """Alarms for category figures ``{code, name, waiting, longest_wait_min}``."""
+    """Alarms for category figures ``{code, name, waiting, longest_wait_min, open_windows?}``:
+    too many waiting, someone waiting too long, or people waiting where no window is
+    open to call them (跨窗通办 or open a 潮汐窗口, domain.md Q-01/Q-02)."""
     found = []
     for c in categories:
+        if c["waiting"] and c.get("open_windows") == 0:
+            found.append(Alarm("queue_unserved", ALARM, c["code"],
+                               f"{c['name']}有 {c['waiting']} 人等候，但没有开放的窗口",
+                               f"{c['waiting']} people wait for {c['name']} but no window serving it is open",
+                               {"category": c["code"], "name": c["name"], "waiting": c["waiting"]}))
         if c["waiting"] >= limits.queue_length:
             found.append(Alarm("queue_length", ALARM, c["code"],
                                f"{c['name']}等候 {c['waiting']} 人，达到报警人数 {limits.queue_length} 人",

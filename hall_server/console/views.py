@@ -53,11 +53,13 @@ def board(hall) -> dict:
             "SELECT window_id, MAX(started_at) AS started_at FROM window_pauses WHERE ended_at IS NULL GROUP BY window_id")}
         staff = clerks(tx)
         names = {c["username"]: c["display_name"] or c["username"] for c in staff}
+        staff_no = {c["username"]: c["staff_no"] for c in staff}
         windows = []
         for row in tx.all("SELECT * FROM windows ORDER BY number"):
             view = window_view(hall, tx, row)
             view.update(zone_name=zone_names.get(row["zone"], row["zone"]), kind=kinds.get(row["id"]),
-                        clerk_name=names.get(row["clerk"], row["clerk"]), paused_since=paused_since.get(row["id"]),
+                        clerk_name=names.get(row["clerk"], row["clerk"]), clerk_staff_no=staff_no.get(row["clerk"]),
+                        paused_since=paused_since.get(row["id"]),
                         today=per_window.get(row["id"], {"called": 0, "served": 0, "no_show": 0,
                                                          "wait_mean": None, "service_mean": None}))
             windows.append(view)
@@ -67,7 +69,7 @@ def board(hall) -> dict:
             "summary": {s: states.count(s) for s in ("open", "paused", "closed")} | {"waiting": waiting}}
 
 
-def _waiting_ticket(hall, ticket, now, window_names: dict) -> dict:
+def _waiting_ticket(hall, ticket, now, window_names: dict, position: int) -> dict:
     category = hall.categories.get(ticket.category)
     service = hall.services.get(ticket.service) if ticket.service else None
     return {"id": ticket.id, "number": ticket.number, "category": ticket.category,
@@ -76,7 +78,7 @@ def _waiting_ticket(hall, ticket, now, window_names: dict) -> dict:
             "issued_at": iso(ticket.issued_at), "waited_min": figures.waited_minutes(ticket, now),
             "target_window": ticket.target_window, "target_window_name": window_names.get(ticket.target_window),
             "transfer_count": ticket.transfer_count, "requeue_count": ticket.requeue_count,
-            "real_name": ticket.person_hash is not None}
+            "real_name": ticket.person_hash is not None, "position": position}
 
 
 def queues(hall) -> dict:
@@ -95,9 +97,13 @@ def queues(hall) -> dict:
     found = rules.queue_alarms(categories, limits)
     for category in categories:
         category["alarms"] = [a.kind for a in found if a.target == category["code"]]
+    order = {code: index for index, code in enumerate(hall.categories)}
+    tickets, seen = [], {}
+    for ticket in sorted(waiting, key=lambda t: order.get(t.category, len(order))):  # stable: line order kept
+        seen[ticket.category] = seen.get(ticket.category, 0) + 1
+        tickets.append(_waiting_ticket(hall, ticket, now, window_names, seen[ticket.category]))
     return {"time": iso(now), "thresholds": {"wait_minutes": limits.wait_minutes, "queue_length": limits.queue_length},
-            "categories": categories, "tickets": [_waiting_ticket(hall, t, now, window_names) for t in waiting],
-            "alarms": [a.as_dict() for a in found]}
+            "categories": categories, "tickets": tickets, "alarms": [a.as_dict() for a in found]}
 
 
 def devices(hall) -> dict:
@@ -163,4 +169,4 @@ def case_details(hall) -> dict:
             "evaluation": {"level": r["level"], "level_name": r["level_name"],
                            "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
                            "comment": r["comment"], "channel": r["channel"], "at": r["at"]}}
-    return {"cases": details}
+    return {"time": iso(hall.now()), "due_warning_hours": hall.config.console.case_due_warning_hours, "cases": details}
