@@ -205,3 +205,99 @@ def test_interleave_does_not_pass_an_overdue_ticket():
     w = window(priority_run=1, promote_after_minutes=30)
     waiting = [ticket("A001", 20), ticket("A002", 0, G)]  # the green ticket has waited 40 minutes
     assert pick(w, waiting, now=40, recent=[ticket("A090", 0, P)]) == "A002"
+
+
+# The worked examples of docs/call-policy.md, as written there ----------------------------
+
+from hall_server.domain import tickets as life  # noqa: E402
+
+
+def at(hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(2026, 11, 21, hour, minute, second, tzinfo=CST)
+
+
+def doc_ticket(number: str, hour: int, minute: int, priority=N, **changes) -> Ticket:
+    return ticket(number, 0, priority, issued_at=at(hour, minute), queued_at=at(hour, minute), **changes)
+
+
+def calls(w, waiting, now, count):
+    """Let window ``w`` call ``count`` times with nobody new arriving."""
+    history, pool, called = [], list(waiting), []
+    for _ in range(count):
+        chosen = choose_next(w, pool, now, history)
+        history.append(chosen)
+        pool.remove(chosen)
+        called.append(chosen.number)
+    return called
+
+
+def test_doc_example_1_first_come_first_called():  # call-policy.md example 1
+    waiting = [doc_ticket("A003", 9, 3), doc_ticket("A001", 9, 1), doc_ticket("A002", 9, 2)]
+    assert calls(window(), waiting, at(9, 30), 3) == ["A001", "A002", "A003"]
+    assert calls(window(), [doc_ticket("A005", 9, 5), doc_ticket("A004", 9, 5)], at(9, 30), 1) == ["A004"]
+
+
+def test_doc_example_2_classes():  # call-policy.md example 2
+    waiting = [doc_ticket("A001", 9, 1), doc_ticket("A002", 9, 2, P), doc_ticket("A003", 9, 3, G)]
+    assert calls(window(), waiting, at(9, 30), 3) == ["A003", "A002", "A001"]
+    assert calls(window(priority_order=(P, G, N)), waiting, at(9, 30), 1) == ["A002"]
+
+
+def test_doc_example_3_two_windows_two_category_orders():  # call-policy.md example 3
+    waiting = [doc_ticket("A001", 9, 1), doc_ticket("B001", 9, 5)]
+    assert calls(window("w1", ("A", "B")), waiting, at(9, 30), 1) == ["A001"]
+    assert calls(window("w2", ("B", "A")), waiting, at(9, 30), 1) == ["B001"]
+    assert calls(window("w2", ("B", "A")), [doc_ticket("A001", 9, 1)], at(9, 30), 1) == ["A001"]
+
+
+def test_doc_example_4_class_beats_category_order():  # call-policy.md example 4
+    waiting = [doc_ticket("B001", 9, 1), doc_ticket("A001", 9, 5, G)]
+    assert calls(window(categories=("B", "A")), waiting, at(9, 30), 1) == ["A001"]
+
+
+def test_doc_example_5_promotion():  # call-policy.md example 5
+    waiting = [doc_ticket("A001", 9, 0), doc_ticket("A002", 9, 20, G), doc_ticket("A003", 9, 25, P)]
+    assert calls(window(), waiting, at(10, 0), 1) == ["A002"]
+    assert calls(window(), waiting, at(10, 0, 30), 1) == ["A001"]
+    w = window(categories=("B", "A"), promote_after_minutes=30)
+    assert calls(w, [doc_ticket("A001", 9, 0), doc_ticket("B001", 9, 20)], at(9, 31), 1) == ["A001"]
+    assert calls(w, [doc_ticket("A002", 9, 0, G), doc_ticket("A001", 9, 5)], at(9, 40), 1) == ["A002"]
+
+
+def test_doc_example_6_interleave_two_to_one():  # call-policy.md example 6
+    labels = (("G001", G), ("G002", G), ("G003", G), ("N001", N), ("N002", N))  # all of category A
+    waiting = [doc_ticket(label, 9, minute, priority, category="A")
+               for minute, (label, priority) in enumerate(labels, start=1)]
+    w = window(priority_run=2)
+    assert calls(w, waiting, at(9, 30), 5) == ["G001", "G002", "N001", "G003", "N002"]
+    overdue = [t if t.number != "N001" else t.with_(queued_at=at(8, 0)) for t in waiting]
+    assert calls(w, overdue, at(9, 30), 1) == ["N001"]
+
+
+def test_doc_example_7_transfer():  # call-policy.md example 7
+    a7 = life.start(life.call(doc_ticket("A007", 9, 7), "w1", None, at(9, 40)), at(9, 41))
+    moved = life.transfer(a7, at(10, 0), to_window="w5")
+    assert (moved.target_window, moved.queued_at) == ("w5", at(9, 7))
+    w5 = window("w5", ("C",), 5)
+    assert calls(w5, [doc_ticket("C001", 9, 0, G), moved], at(10, 1), 1) == ["A007"]
+    to_b = life.transfer(a7, at(10, 0), to_category="B")
+    line = [doc_ticket("B001", 9, 5), doc_ticket("B002", 9, 9), to_b]
+    assert calls(window(categories=("B",)), line, at(10, 1), 3) == ["B001", "A007", "B002"]
+
+
+def test_doc_example_8_requeue():  # call-policy.md example 8
+    no_show = life.skip(life.call(doc_ticket("A003", 9, 3), "w1", None, at(9, 20)), at(9, 22))
+    waiting = [doc_ticket(f"A0{m}", 9, m) for m in (10, 11, 12, 13, 14)]
+    back = life.requeue(no_show, at(9, 30), CallPolicy(requeue_offset=3), waiting)
+    assert back.number == "A003" and at(9, 12) < back.queued_at < at(9, 13)
+    assert calls(window(), waiting + [back], at(9, 30), 6) == ["A010", "A011", "A012", "A003", "A013", "A014"]
+    assert life.requeue(no_show, at(9, 30), CallPolicy(), waiting[:2]).queued_at == at(9, 30)
+    front = life.requeue(no_show, at(9, 30), CallPolicy(requeue_offset=0), waiting)
+    assert calls(window(), waiting + [front], at(9, 30), 1) == ["A003"]
+
+
+def test_doc_queue_position_example():  # call-policy.md "How many are ahead"
+    waiting = [doc_ticket("A001", 9, 1), doc_ticket("A002", 9, 2), doc_ticket("A003", 9, 3),
+               doc_ticket("B001", 9, 4), doc_ticket("B002", 9, 5)]
+    windows = [window("w1", ("A", "B"), 1), window("w2", ("B", "A"), 2)]
+    assert queue_position(waiting[4], waiting, windows, at(9, 30)) == 3
