@@ -11,10 +11,12 @@ from kiosk.core.errors import HallApiError, HallUnreachable
 from kiosk.counter.core import actions as A
 from kiosk.counter.core.console import ConsoleSettings, CounterConsole
 from kiosk.counter.core.intents import (AskRating, CallServer, CancelPending, EndRating, HallEventArrived,
-                                        LedContent, PadFailed, Press, RatingExpired, RatingGiven, RatingTimedOut,
+                                        LedContent, PadFailed, Press, RatingDeclined, RatingExpired, RatingGiven,
+                                        RatingTimedOut,
                                         RetryDue, Schedule, ServerFailed, ServerReplied, ShowLed)
 from kiosk.counter.core.model import ClerkInfo
-from kiosk.counter.core.ops import CallChosen, LoadState, PauseWindow, SubmitRating, TransferTicket, WindowAction
+from kiosk.counter.core.ops import (CallChosen, LoadState, MarkUnrated, PauseWindow, SubmitRating, TransferTicket,
+                                    WindowAction)
 
 TZ = timezone(timedelta(hours=8))
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=TZ)
@@ -329,6 +331,11 @@ def test_unrated_by_pad_timeout_or_console_deadline(console):
     assert console.handle(RatingTimedOut("A999")) == []
     effects = console.handle(RatingTimedOut("A001"))
     assert effects[0].prompt.status == "unrated"
+    unrated = server_op(effects)
+    assert unrated == MarkUnrated("t-A001", "A001", "timeout", "pad", f"{prompt.request_id}-unrated")
+    assert console.handle(ServerFailed(unrated, HallUnreachable("x"))) == [Schedule(2.0, RetryDue(unrated))]
+    assert console.handle(RetryDue(unrated)) == [CallServer(unrated)]
+    assert console.handle(ServerReplied(unrated, {"created": True})) == []
     assert console.handle(RatingGiven("A001", 5)) == []           # too late: no rating after 未评
     assert console.handle(RatingExpired(prompt.request_id)) == []
 
@@ -336,7 +343,17 @@ def test_unrated_by_pad_timeout_or_console_deadline(console):
 def test_pad_failure_ends_the_prompt(console):
     finish(console)
     effects = console.handle(PadFailed("A001"))
-    assert effects[0].prompt.status == "failed" and console.view().notice.code == "pad_unavailable"
+    assert effects == [EndRating(replace(console.prompt, status="failed"))]
+    assert console.view().notice.code == "pad_unavailable"
+
+
+def test_the_resident_may_decline(console):
+    finish(console)
+    effects = console.handle(RatingDeclined("A001"))
+    assert server_op(effects).reason == "declined"
+    refused = HallApiError("not_found", "没有这个地址", "no such address", status=404)
+    assert console.handle(ServerFailed(server_op(effects), refused)) == []     # an older server: fine
+    assert console.rating_op is None and console.view().evaluation.zh == "A001 未评价"
 
 
 def test_an_already_rated_ticket_counts_as_rated(console):
