@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.counter.core import actions as A
 from kiosk.counter.core.console import ConsoleSettings, CounterConsole
+from kiosk.counter.core.evaluation import RATED, EvaluationPrompt
 from kiosk.counter.core.intents import ServerReplied
+from kiosk.counter.core.messages import notice
 from kiosk.counter.core.model import ClerkInfo
 from kiosk.counter.core.ops import LoadState
 from kiosk.counter.ui.console_window import ConsoleWindow
@@ -72,7 +74,8 @@ def console_window(language: str, translations: Translations) -> ConsoleWindow:
                            windows=[("w06", "6号窗口")], language=language, translations=translations)
     window.device_status("pad", _Status(True))
     window.device_status("led", _Status(True))
-    console.notice = None
+    console.notice = notice("started", number="A023")
+    console.prompt = EvaluationPrompt("t-A022", "A022", "sample", 30, status=RATED)
     window.render()
     window.resize(1366, 800)
     return window

@@ -9,6 +9,8 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
+from kiosk.core.errors import HallApiError
+from kiosk.counter.app import CounterApp
 from kiosk.counter.client import CounterClient
 from kiosk.counter.config import CounterConfig
 from kiosk.counter.core import actions as A
@@ -207,6 +209,43 @@ def test_second_screen_rating_with_reasons(console, hall, devices, qtbot):
     assert rows == [(2, "screen", f'["{reason}"]', "窗口很忙")]
     qtbot.waitUntil(lambda: screen.pages.currentIndex() == 3, timeout=WAIT_MS)   # thanks
     assert hall.rows("SELECT COUNT(*) FROM cases WHERE ticket_id = ?", (ticket["id"],))[0][0] == 1
+
+
+def test_app_logs_in_and_hands_over_to_the_next_clerk(hall, devices, qtbot, monkeypatch):
+    """交接班 (AB岗): the console logs the clerk out and the next one logs in at the same window."""
+    clerk = hall.clerk
+    app = CounterApp(config_for(hall, devices), auto_login=(clerk["username"], clerk["password"], clerk["window_id"]),
+                     windowed=True)
+    try:
+        app.start()
+        qtbot.waitUntil(lambda: app.session is not None and app.session.console.loaded, timeout=WAIT_MS)
+        first = app.session
+        first_token = first.client.token
+        assert first.window.header.clerk.text().startswith("王* · 工号 0001")
+        monkeypatch.setattr(console_window.QMessageBox, "question", lambda *a, **k: console_window.QMessageBox.Yes)
+        qtbot.mouseClick(first.window.header.logout, Qt.LeftButton)
+        qtbot.waitUntil(lambda: app.dialog is not None and app.dialog.isVisible(), timeout=WAIT_MS)
+        assert not first.window.isVisible()
+        qtbot.waitUntil(lambda: _refused(hall, first_token), timeout=WAIT_MS)       # the old login is revoked
+        app.dialog.username.setText(clerk["username"])
+        app.dialog.password.setText("wrong-password")
+        qtbot.mouseClick(app.dialog.ok, Qt.LeftButton)
+        qtbot.waitUntil(lambda: app.dialog.ok.isEnabled() and "错误" in app.dialog.error.text(), timeout=WAIT_MS)
+        app.dialog.password.setText(clerk["password"])
+        qtbot.mouseClick(app.dialog.ok, Qt.LeftButton)
+        qtbot.waitUntil(lambda: app.session is not None and app.session is not first and app.session.console.loaded,
+                        timeout=WAIT_MS)
+        assert app.session.client.token != first_token
+    finally:
+        app.stop()
+
+
+def _refused(hall, token: str) -> bool:
+    try:
+        CounterClient(hall.base_url, token, retries=0).queue()
+    except HallApiError as error:
+        return error.status == 401
+    return False
 
 
 def test_server_restart_mid_action_recovers_and_acts_once(console, hall, devices, qtbot):

@@ -100,3 +100,14 @@ def test_pad_reasons_fallback_only_for_bad_levels():
 def test_parsing_never_raises(body):
     parse_ticket(body)
     parse_window(body)
+
+
+def test_the_core_is_pure():
+    """kiosk.counter.core imports no Qt, HTTP client or serial (CONVENTIONS.md rule 1)."""
+    import subprocess
+    import sys
+    code = ("import sys, kiosk.counter.core.console, kiosk.counter.core.view, kiosk.counter.core.ops;"
+            "bad = [m for m in ('PySide6', 'requests', 'serial', 'httpx', 'fastapi') if m in sys.modules];"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
