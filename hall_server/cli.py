@@ -8,6 +8,7 @@ import asyncio
 import csv
 import json
 import logging
+import os
 import secrets
 import sys
 import time
@@ -215,14 +216,40 @@ def backup(hall, args) -> dict:
         check.close()
     if not ok:
         raise HallError("storage_error", f"备份文件校验失败：{target}", f"the backup failed its integrity check: {target}")
+    # The keyed ID hashes in the copy are useless without the key they were made with
+    # (per-person limits, appointment lookup by card), so the key goes beside the copy.
+    write_key(key_beside(target), hall.id_key)
     removed = []
     if args.dir:
         cutoff = time.time() - args.keep_days * 86400
         for old in sorted(Path(args.dir).glob("hall-*.sqlite3")):
             if old != target and old.stat().st_mtime < cutoff:
                 old.unlink()
+                key_beside(old).unlink(missing_ok=True)
                 removed.append(old.name)
-    return {"backup": str(target.resolve()), "integrity": "ok", "removed": removed}
+    return {"backup": str(target.resolve()), "id_hash_key": str(key_beside(target).resolve()), "integrity": "ok",
+            "removed": removed}
+
+
+def key_beside(backup_file: Path) -> Path:
+    """The ID-hash key file that belongs to a backup file."""
+    return backup_file.with_name(backup_file.name + ".id-hash.key")
+
+
+def key_file(hall) -> Path:
+    """Where this hall keeps its ID-hash key (as build_hall resolves it)."""
+    path = Path(hall.config.server.id_hash_key_file)
+    return path if path.is_absolute() else hall.data_dir / path
+
+
+def write_key(path: Path, key: bytes) -> None:
+    """Write a key file with mode 0600, replacing any old one in one step."""
+    temp = path.with_name(path.name + ".tmp")
+    temp.unlink(missing_ok=True)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key.hex())
+    os.replace(temp, path)
 
 
 def import_csv(hall, tx, path: Path) -> int:
@@ -265,6 +292,14 @@ def restore(settings: Settings, source: Path) -> int:
     finally:
         src.close()
     hall.store.migrate()
-    print(json.dumps({"restored": target, "from": str(source)}, ensure_ascii=False))
+    beside = key_beside(source)
+    if beside.exists():
+        write_key(key_file(hall), bytes.fromhex(beside.read_text().strip()))
+    else:
+        print(f"备份旁没有身份证号密钥文件 {beside.name}：按身份证的每人限额和预约查找将认不出恢复前的记录 / "
+              f"no ID-hash key beside the backup: per-person limits and appointment lookup by card will not "
+              f"recognise earlier records", file=sys.stderr)
+    print(json.dumps({"restored": target, "from": str(source), "id_hash_key": "restored" if beside.exists() else "kept"},
+                     ensure_ascii=False))
     return 0
 

@@ -141,19 +141,29 @@ def all_day_hall(target: Path, port: int) -> Path:
     return target
 
 
-def prepare_tokens(data_dir: Path, devices: dict[str, tuple[str, str | None]], config: Path = EXAMPLE_HALL) -> dict:
-    """Device tokens made in the data dir before the server starts (as
-    ``python -m hall_server admin create-device-token`` does, without one process each).
-    ``devices``: name → (role, window id or None). Returns name → token."""
+def prepare_tokens(data_dir: Path, devices: dict[str, tuple[str, str | None]], config: Path = EXAMPLE_HALL,
+                   users: dict[str, tuple[str, str, str | None]] | None = None) -> dict:
+    """Device tokens (and users) made in the data dir before the server starts, as
+    ``python -m hall_server admin create-device-token`` / ``create-user`` do, without
+    one process each. ``devices``: name → (role, window id or None); ``users``:
+    username → (password, role, window id or None). Returns device name → token."""
     from hall_server import auth
     from hall_server.app import Settings, build_hall
 
     hall = build_hall(Settings(config_path=config, data_dir=data_dir))
     try:
         with hall.store.transaction(hall.now()) as tx:
+            for username, (password, role, window) in (users or {}).items():
+                auth.create_user(tx, username, password, role, window_id=window)
             return {name: auth.create_device_token(tx, name, role, window) for name, (role, window) in devices.items()}
     finally:
         hall.store.close()
+
+
+def synthetic_id(first17: str) -> str:
+    """A synthetic ID number (GB 11643 check digit over 17 given digits); never a real person's."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
 
 
 def open_windows(config: Path = EXAMPLE_HALL) -> list[str]:
