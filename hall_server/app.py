@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hall_server import __version__, housekeeping
+from hall_server.agents.outbox import OutboxAgent
 from hall_server.auth import Authenticator
 from hall_server.clock import Clock
 from hall_server.config import HallConfig, load_hall_config
@@ -68,8 +69,11 @@ def create_app(settings: Settings | None = None, hall: Hall | None = None) -> Fa
         gc.collect()
         gc.freeze()
         upkeep = asyncio.create_task(housekeeping.loop(hall))
+        sender = OutboxAgent.for_hall(hall)  # 好差评 records upstream; idle when [evaluation_loop.upstream] is off
+        sender.start()
         yield
         upkeep.cancel()
+        sender.stop()
 
     app = FastAPI(title="hallterm hall server", version=__version__, lifespan=lifespan,
                   description="政务服务大厅排队叫号、评价与自助服务 / queue, evaluation and self-service for a service hall")

@@ -75,7 +75,7 @@ def check_in(hall, tx: Tx, code: str, card: tickets.IdCardInput | None, role: st
     verdict = rules.check_in_verdict(appt, tx.at, hall.config.appointments.early_minutes,
                                      hall.config.appointments.late_minutes)
     if verdict != "ok":
-        err = rules.check_in_error(verdict) if verdict != "already_checked_in" else None
+        err = rules.check_in_error(verdict, appt) if verdict != "already_checked_in" else None
         if err is None:
             raise HallError("conflict", "该预约已签到，请留意叫号", "this appointment is already checked in")
         raise HallError.from_domain(err)

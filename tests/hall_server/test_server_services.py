@@ -234,3 +234,9 @@ def test_upgrade_copies_the_database_aside_first(tmp_path, monkeypatch):
     import sqlite3
     old = sqlite3.connect(copy)
     assert old.execute("SELECT name FROM sqlite_master WHERE name = 'later'").fetchone() is None
+
+
+def test_refused_check_in_names_the_slot(api):
+    _appointment(api, code="YY020")
+    early = api("kiosk").post("/appointments/YY020/check-in", {}).json()["error"]
+    assert "10:10" in early["message"] and "10:10" in early["message_en"]
