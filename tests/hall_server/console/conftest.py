@@ -4,6 +4,7 @@ a clerk and a device token per window, kiosks and a display; plus a seeded morni
 (tickets served and rated, bad reviews, pauses, devices, a help request)."""
 from __future__ import annotations
 
+import json
 import random
 import socket
 import threading
@@ -53,6 +54,7 @@ class HallSite:
     base_url: str
     tokens: dict = field(default_factory=dict)
     sessions: dict = field(default_factory=dict)
+    password: str = PASSWORD
 
     def session(self, name: str) -> requests.Session:
         if name not in self.sessions:
@@ -71,13 +73,20 @@ class HallSite:
 
 
 def _users_and_tokens(hall) -> dict:
+    """Users (a manager, a counter-only account, one clerk per window) and device
+    tokens. Passwords are hashed once: argon2 is slow on purpose, and 24 hashes of
+    the same password would only slow the tests down."""
     tokens = {}
+    hashed = auth.hash_password(PASSWORD)
+    people = [("manager", "manager", "值班主任", None, None), ("counter-only", "counter", "窗口账号", "9999", "w01")]
+    people += [(f"clerk{i + 1:02d}", "counter", f"{SURNAMES[i]}*", f"{i + 1:04d}", w.id)
+               for i, w in enumerate(hall.config.windows)]
     with hall.store.transaction(hall.now()) as tx:
-        auth.create_user(tx, "manager", PASSWORD, "manager", display_name="值班主任")
-        auth.create_user(tx, "counter-only", PASSWORD, "counter", display_name="窗口账号", staff_no="9999", window_id="w01")
-        for index, window in enumerate(hall.config.windows):
-            auth.create_user(tx, f"clerk{index + 1:02d}", PASSWORD, "counter", display_name=f"{SURNAMES[index]}*",
-                             staff_no=f"{index + 1:04d}", window_id=window.id)
+        for username, role, name, staff_no, window_id in people:
+            tx.insert("users", {"username": username, "password_hash": hashed, "role": role, "display_name": name,
+                                "staff_no": staff_no, "window_id": window_id, "failed_count": 0, "locked_until": None,
+                                "disabled": 0, "created_at": tx.at.isoformat()})
+        for window in hall.config.windows:
             tokens[window.id] = auth.create_device_token(tx, f"counter-{window.id}", "counter", window.id)
         for n in range(1, 5):
             tokens[f"kiosk-{n:02d}"] = auth.create_device_token(tx, f"kiosk-{n:02d}", "kiosk")
@@ -127,27 +136,70 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A 1440×900 Chinese page that fails the test on any script error or CSP violation."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", accept_downloads=True)
+def _watched_tab(context):
+    """A tab that records script errors, CSP violations and console warnings."""
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
     tab.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)
     tab.problems = problems
+    return tab
+
+
+def _no_problems(tab) -> None:
+    # A refused request (a wrong password, 401 after sign-out) is logged by the browser
+    # as "Failed to load resource ... status of 4xx"; that is the test's point, not a fault.
+    assert not [p for p in tab.problems if "status of 4" not in p], tab.problems
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh 1440×900 tab; the test fails on any script error or CSP violation."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", accept_downloads=True)
+    tab = _watched_tab(context)
     yield tab
     context.close()
-    assert not [p for p in problems if "status of 4" not in p], problems
+    _no_problems(tab)
 
 
 def login(tab, site: HallSite, page: str = "windows") -> None:
+    """Sign in as the manager through the login form and wait for ``page`` to load."""
     tab.goto(site.url(f"login?next=/console/{page}"))
     tab.fill("#username", "manager")
     tab.fill("#password", PASSWORD)
     tab.click("#login-submit")
     tab.wait_for_url(f"**/console/{page}")
     tab.wait_for_selector("body[data-loaded=true]")
+
+
+def open_page(tab, site: HallSite, page: str) -> None:
+    """Go to a console page of a signed-in tab and wait until its data is shown."""
+    tab.goto(site.url(page))
+    tab.wait_for_selector("body[data-loaded=true]")
+
+
+@pytest.fixture(scope="module")
+def manager_session(site) -> str:
+    """The manager's console session (signed in once per module through the API)."""
+    r = requests.post(f"{site.base_url}/api/v1/auth/login", json={"username": "manager", "password": PASSWORD}, timeout=30)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    return json.dumps({"token": body["token"], "role": body["role"], "expires_at": body["expires_at"],
+                       "username": "manager", "display_name": body["display_name"]}, ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def manager(browser, site, manager_session):
+    """One tab per module signed in as the hall manager (the session put where the
+    login page puts it); ``manager.open(page)`` goes to a console page and waits for
+    its data. The module fails on any script error or CSP violation in it."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", accept_downloads=True)
+    context.add_init_script(f"sessionStorage.setItem('hallterm.console.session', {json.dumps(manager_session)});")
+    tab = _watched_tab(context)
+    tab.open = lambda name: open_page(tab, site, name)
+    yield tab
+    context.close()
+    _no_problems(tab)
 
 
 # ---------------------------------------------------------------- a seeded morning
