@@ -24,6 +24,7 @@ def _aware(value, hall: Hall):
 
 @router.post("/appointments", status_code=201)
 async def import_appointment(body: AppointmentCreate, request: Request, who: Principal = Depends(roles("manager", "admin"))):
+    """Import one appointment (ID hashed and masked, never stored)."""
     hall: Hall = request.app.state.hall
     return mutate(request, who, "appointment.import", body.code,
                   lambda tx: engine.import_one(hall, tx, body.code, body.service_code, _aware(body.slot_start, hall),
@@ -44,6 +45,7 @@ async def lookup(body: AppointmentLookup, request: Request, who: Principal = Dep
 
 @router.post("/appointments/{code}/check-in", status_code=201)
 async def check_in(code: str, request: Request, body: CheckIn | None = None, who: Principal = Depends(roles("kiosk"))):
+    """Check an appointment in at a kiosk: a priority ticket, or why not (too early, too late, not found)."""
     hall: Hall = request.app.state.hall
     if len(code) > 64:
         raise invalid("预约码过长", "appointment code too long")

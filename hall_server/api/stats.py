@@ -19,6 +19,7 @@ router = APIRouter(tags=["stats"])
 @router.get("/stats")
 async def statistics(date_from: date | None = Query(default=None), date_to: date | None = Query(default=None),
                hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager"))):
+    """Issued, served, no-show per category; wait and service times per category, window and clerk; satisfaction."""
     today = date.fromisoformat(hall.day())
     start, end = date_from or today, date_to or date_from or today
     if end < start:

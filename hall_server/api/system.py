@@ -19,21 +19,25 @@ router = APIRouter(tags=["system"])
 
 @router.get("/health")
 async def health(hall: Hall = Depends(get_hall)):
+    """Liveness, version and the hall's time."""
     return {"status": "ok", "version": __version__, "time": iso(hall.now())}
 
 
 @router.get("/hall")
 async def hall_catalogue(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+    """Zones, categories, services with guides, windows."""
     return hall.catalogue()
 
 
 @router.get("/queue")
 async def queue(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+    """Live snapshot: waiting and estimated wait per category, windows, recent calls, and the seq to follow from."""
     return snapshot(hall)
 
 
 @router.post("/auth/login")
 async def login(body: Login, request: Request):
+    """Log a person in: a session token with its role and expiry; locks after repeated failures."""
     hall: Hall = request.app.state.hall
     auth = request.app.state.auth
     anonymous = Principal(body.username, "anonymous", "session", "-")
@@ -48,6 +52,7 @@ async def login(body: Login, request: Request):
 
 @router.post("/auth/logout")
 async def logout(request: Request, who: Principal = Depends(get_principal)):
+    """Revoke the caller's own token."""
     hall: Hall = request.app.state.hall
 
     def revoke(tx):
@@ -61,6 +66,7 @@ async def logout(request: Request, who: Principal = Depends(get_principal)):
 
 @router.post("/devices/heartbeat")
 async def heartbeat(body: Heartbeat, request: Request, who: Principal = Depends(roles("kiosk", "counter", "display", "agent"))):
+    """A device's component health (printer paper, reader, scanner); changes raise device.health."""
     hall: Hall = request.app.state.hall
 
     def record(tx):
@@ -79,6 +85,7 @@ async def heartbeat(body: Heartbeat, request: Request, who: Principal = Depends(
 
 @router.get("/devices")
 async def devices(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager", "admin"))):
+    """Every device's last heartbeat."""
     found = hall.store.all("SELECT * FROM devices ORDER BY name")
     for row in found:
         row["components"] = json.loads(row["components"])

@@ -20,6 +20,7 @@ router = APIRouter(tags=["tickets"])
 
 @router.post("/tickets", status_code=201)
 async def issue_ticket(body: TicketCreate, request: Request, who: Principal = Depends(roles("kiosk", "manager"))):
+    """Take a number: checks hours, quota and per-person limits; idempotent by request_id."""
     hall: Hall = request.app.state.hall
     card = IdCardInput(body.id_card.number, body.id_card.name) if body.id_card else None
     return mutate(request, who, "ticket.issue", body.service_code or body.category_code,
@@ -56,6 +57,7 @@ async def lookup_by_number(number: str, hall: Hall = Depends(get_hall), who: Pri
 
 @router.get("/tickets/{ticket_id}")
 async def get_ticket(ticket_id: str, hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+    """One ticket with its state history."""
     row = hall.store.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
     if row is None:
         raise not_found("号票", "ticket")
@@ -93,6 +95,7 @@ def public_status(hall: Hall, ticket) -> dict:
 @router.post("/tickets/{ticket_id}/requeue")
 async def requeue(ticket_id: str, request: Request, body: Action | None = None,
             who: Principal = Depends(roles("counter", "manager"))):
+    """Send a no-show back to the line (过号重排), behind the configured number of people."""
     hall: Hall = request.app.state.hall
     row = hall.store.one("SELECT window_id FROM tickets WHERE id = ?", (ticket_id,))
     if row and row["window_id"]:
@@ -106,6 +109,7 @@ async def requeue(ticket_id: str, request: Request, body: Action | None = None,
 
 @router.post("/tickets/{ticket_id}/cancel")
 async def cancel(ticket_id: str, request: Request, body: Action | None = None, who: Principal = Depends(roles("manager"))):
+    """Cancel a waiting or no-show ticket."""
     hall: Hall = request.app.state.hall
     return mutate(request, who, "ticket.cancel", ticket_id,
                   lambda tx: ticket_view(hall, engine.cancel(hall, tx, ticket_id, who.subject), role=who.role),

@@ -15,8 +15,20 @@ router = APIRouter(tags=["windows"])
 
 @router.get("/windows")
 async def list_windows(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("any"))):
+    """Every window: state, clerk, categories in calling order, current ticket."""
     with hall.store.transaction(hall.now()) as tx:
         return {"windows": [engine.window_view(hall, tx, w) for w in tx.all("SELECT * FROM windows ORDER BY number")]}
+
+
+_TICKET_ACTIONS = {
+    "call-next": "叫号：按叫号规则叫下一位 / call the next ticket by the window's policy",
+    "recall": "重呼当前号 / recall the current ticket (count kept)",
+    "skip": "过号 / the current ticket did not come: no_show",
+    "start": "开始办理 / start serving the current ticket",
+    "finish": "办结 / finish: the ticket is done and may be rated",
+    "suspend": "挂起 / suspend service; the time is excluded from service time",
+    "unsuspend": "恢复挂起的办理 / resume a suspended service",
+}
 
 
 def _ticket_action(name: str, fn, *allowed: str):
@@ -31,7 +43,8 @@ def _ticket_action(name: str, fn, *allowed: str):
                       request_id=body.request_id if body else None)
 
     route.__name__ = name.replace("-", "_")
-    router.add_api_route(f"/windows/{{window_id}}/{name}", route, methods=["POST"], name=route.__name__)
+    router.add_api_route(f"/windows/{{window_id}}/{name}", route, methods=["POST"], name=route.__name__,
+                         summary=_TICKET_ACTIONS[name])
 
 
 _ticket_action("call-next", engine.call_next, "counter", "manager")
@@ -55,6 +68,7 @@ async def call_ticket(window_id: str, body: CallTicket, request: Request, who: P
 
 @router.post("/windows/{window_id}/transfer")
 async def transfer(window_id: str, body: Transfer, request: Request, who: Principal = Depends(roles("counter"))):
+    """Transfer the current ticket to a category or a window; it keeps its number and issue time."""
     own_window(who, window_id)
     hall: Hall = request.app.state.hall
     return mutate(request, who, "window.transfer", window_id,
@@ -76,8 +90,11 @@ def _state_action(action: str):
         return mutate(request, who, f"window.{action}", window_id, change, request_id=body.request_id if body else None)
 
     route.__name__ = f"window_{action}"
-    router.add_api_route(f"/windows/{{window_id}}/{action}", route, methods=["POST"], name=route.__name__)
+    router.add_api_route(f"/windows/{{window_id}}/{action}", route, methods=["POST"], name=route.__name__,
+                         summary=f"窗口{_STATE_ZH[action]} / window {action}")
 
+
+_STATE_ZH = {"pause": "暂停", "resume": "恢复", "open": "开启", "close": "关闭"}
 
 for _action in ("pause", "resume", "open", "close"):
     _state_action(_action)
