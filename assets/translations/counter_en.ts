@@ -257,8 +257,8 @@
         <translation>The window is paused; resume to call again</translation>
     </message>
     <message>
-        <source>窗口未开启，请联系大厅管理员开启</source>
-        <translation>The window is closed; ask the hall manager to open it</translation>
+        <source>窗口未开启，按“恢复服务”开启窗口</source>
+        <translation>The window is closed; press Resume to open it</translation>
     </message>
     <message>
         <source>当前没有正在办理的号，按“叫号”（%1）呼叫下一位</source>

@@ -84,8 +84,6 @@ class CounterApp(QObject):
         pad = self.config.pad
         if pad.url and (self.config.evaluation.mode == "pad" or pad.keys):
             self.pad = PadLink(pad.url, pad.addresses, baudrate=pad.baudrate, parent=self).start()
-            if not pad.keys:
-                self.pad.key_pressed.disconnect()
 
     # --- login ---------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ SUSPEND = "suspend"                  # 挂起 the ticket being served
 UNSUSPEND = "unsuspend"
 PAUSE = "pause"                      # 暂停服务 (the window), with a reason
 RESUME = "resume"
+OPEN = "open"                        # 开启窗口: 恢复服务 on a window that is closed
 HELP = "help"                        # the pad's help key: shown to the clerk, never sent
 
 
@@ -51,6 +52,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(PAUSE, "暂停服务", "Pause", "F9", needs_choice=True),
     ActionSpec(RESUME, "恢复服务", "Resume", "Shift+F9"),
     ActionSpec(REQUEUE, "过号重排", "Requeue", "F10", needs_choice=True),
+    ActionSpec(OPEN, "开启窗口", "Open window", ""),
 )
 BY_NAME: dict[str, ActionSpec] = {a.name: a for a in ACTIONS}
 CALL_ACTIONS = frozenset(a.name for a in ACTIONS if a.calls)

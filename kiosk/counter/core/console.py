@@ -111,7 +111,7 @@ class CounterConsole:
             A.RECALL: state == "called", A.NO_SHOW: state == "called", A.START: state == "called",
             A.FINISH: state == "serving", A.SUSPEND: state == "serving", A.UNSUSPEND: state == "suspended",
             A.TRANSFER: state in ("called", "serving"),
-            A.PAUSE: window.state == "open", A.RESUME: window.state == "paused",
+            A.PAUSE: window.state == "open", A.RESUME: window.state in ("paused", "closed"),
             A.REQUEUE: bool(self.no_shows),
         }
         return rules.get(action, False)
@@ -158,6 +158,8 @@ class CounterConsole:
 
     def _op_for(self, press: Press):
         rid = self._new_request_id()
+        if press.action == A.RESUME and self.window.state == "closed":
+            return WindowAction(A.OPEN, self.window_id, rid)     # a closed window is opened, not resumed
         if press.action in SIMPLE_ACTIONS:
             return WindowAction(press.action, self.window_id, rid)
         if press.action == A.CALL_TICKET:
@@ -197,7 +199,7 @@ class CounterConsole:
     def _apply_action(self, op, body: Mapping) -> list:
         ticket = parse_ticket(body)
         number = ticket.number if ticket else getattr(op, "number", "")
-        if op.action in (A.PAUSE, A.RESUME):
+        if op.action in (A.PAUSE, A.RESUME, A.OPEN):
             if self.window is not None:
                 self.window = replace(self.window, state=body.get("state", self.window.state),
                                       pause_reason=body.get("pause_reason"))

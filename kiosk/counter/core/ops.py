@@ -29,6 +29,7 @@ class CounterPort(Protocol):
                  request_id: str | None = None) -> dict: ...
     def pause(self, window_id: str, *, reason: str | None = None, request_id: str | None = None) -> dict: ...
     def resume(self, window_id: str, *, request_id: str | None = None) -> dict: ...
+    def open_window(self, window_id: str, *, request_id: str | None = None) -> dict: ...
     def requeue(self, ticket_id: str, *, request_id: str | None = None) -> dict: ...
     def evaluate(self, ticket_id: str, level: int, *, reasons: Iterable[str] = (), comment: str | None = None,
                  channel: str = "kiosk", request_id: str) -> dict: ...
@@ -38,13 +39,14 @@ class CounterPort(Protocol):
 
 # Ticket actions without arguments → the client method that performs them.
 _SIMPLE = {A.CALL_NEXT: "call_next", A.RECALL: "recall", A.NO_SHOW: "skip", A.START: "start",
-           A.FINISH: "finish", A.SUSPEND: "suspend", A.UNSUSPEND: "unsuspend", A.RESUME: "resume"}
+           A.FINISH: "finish", A.SUSPEND: "suspend", A.UNSUSPEND: "unsuspend", A.RESUME: "resume",
+           A.OPEN: "open_window"}
 SIMPLE_ACTIONS = frozenset(_SIMPLE)
 
 
 @dataclass(frozen=True)
 class WindowAction:
-    """叫号, 重呼, 过号, 开始, 办结, 挂起, 恢复办理, 恢复服务: one POST on the window."""
+    """叫号, 重呼, 过号, 开始, 办结, 挂起, 恢复办理, 恢复服务, 开启窗口: one POST on the window."""
 
     action: str
     window_id: str

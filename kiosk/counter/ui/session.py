@@ -90,7 +90,8 @@ class Session(QObject):
         self.console = CounterConsole(start.window_id, start.clerk, settings, monotonic=time.monotonic,
                                       wall_clock=lambda: datetime.now().astimezone())
         self.client = _client(config, start.token)
-        self.shell = ConsoleShell(self.console, self.client, pad=pad, led=led, resync_s=config.counter.resync_s)
+        self.shell = ConsoleShell(self.console, self.client, pad=pad, led=led, resync_s=config.counter.resync_s,
+                                  pad_keys=config.pad.keys)
         self.events = EventFollower(_client(config, start.token))
         self.events.arrived.connect(self.shell.hall_event)
         self.events.refused.connect(lambda _: self.lost.emit())
@@ -98,6 +99,8 @@ class Session(QObject):
                                     windows=_windows(start.hall, start.window_id), language=language,
                                     translations=translations)
         self.resident = self._resident_screen(hall_eval, config_path) if settings.evaluation_mode == "screen" else None
+        if self.resident is not None:
+            self.window.language_changed.connect(lambda _: self.resident.retranslate())
         self.pad, self.windowed = pad, windowed
         if pad is not None:
             pad.status_changed.connect(lambda s: self.window.device_status("pad", s))

@@ -32,7 +32,8 @@ class ConsoleShell(QObject):
     asked = Signal(object)             # an EvaluationPrompt for the resident's screen
     ended = Signal(object)             # the prompt is over
 
-    def __init__(self, console: CounterConsole, client, *, pad=None, led=None, resync_s: float = 30.0, parent=None):
+    def __init__(self, console: CounterConsole, client, *, pad=None, led=None, resync_s: float = 30.0,
+                 pad_keys: bool = True, parent=None):
         super().__init__(parent)
         self.console, self.client, self.pad, self.led = console, client, pad, led
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="counter-hall")
@@ -45,7 +46,8 @@ class ConsoleShell(QObject):
         if pad is not None:
             pad.rated.connect(self._pad_rated)
             pad.timed_out.connect(lambda t: self.dispatch(RatingTimedOut(t.ticket)))
-            pad.key_pressed.connect(self._pad_key)
+            if pad_keys:
+                pad.key_pressed.connect(self._pad_key)
             pad.ask_failed.connect(lambda number: self.dispatch(PadFailed(number)))
 
     def start(self) -> None:

@@ -149,7 +149,7 @@ class TicketPanel(QFrame):
         elif view.window_state == "paused":
             self.empty.setText(self.tr("窗口暂停服务中，恢复服务后才能叫号"))
         elif view.window_state == "closed":
-            self.empty.setText(self.tr("窗口未开启，请联系大厅管理员开启"))
+            self.empty.setText(self.tr("窗口未开启，按“恢复服务”开启窗口"))
         else:
             self.empty.setText(self.tr("当前没有正在办理的号，按“叫号”（%1）呼叫下一位").replace("%1", call_key or "—"))
 

@@ -380,3 +380,12 @@ def test_evaluation_mode_none_asks_nobody(clock):
                              monotonic=lambda: clock.mono, wall_clock=lambda: clock.wall)
     effects = finish(console)
     assert not [e for e in effects if isinstance(e, AskRating)]
+
+
+def test_resume_on_a_closed_window_opens_it(console):
+    load(console, state(win=window(state="closed")))
+    assert console.view().enabled[A.RESUME] and not console.view().enabled[A.CALL_NEXT]
+    op = server_op(console.handle(Press(A.RESUME, source="pad")))
+    assert op == WindowAction(A.OPEN, "w1", "rid-1")
+    console.handle(ServerReplied(op, window(state="open")))
+    assert console.view().enabled[A.CALL_NEXT] and console.view().notice.code == "resumed"
