@@ -92,6 +92,8 @@ def make_app(argv: list[str] | None = None):
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.ui.refcount_guard import guard_none_refcount
+    guard_none_refcount()
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("hallterm-kiosk")
     font = QFont("Noto Sans CJK SC")
@@ -109,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--credentials", help="demo-credentials.json written by `python -m hall_server demo`")
     parser.add_argument("--size", default="", help="window size WxH, e.g. 1080x1920 (windowed runs)")
     parser.add_argument("--windowed", action="store_true", help="do not lock full screen (testing a real config)")
+    parser.add_argument("--rehearsal", action="store_true", help="the built-in sample hall: no server, no devices")
+    parser.add_argument("--self-test", action="store_true",
+                        help="print HOME_READY and exit 0 once the home screen is shown (kiosk/self_test.py)")
     return parser
 
 
@@ -119,9 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "hash-pin":
         return _hash_pin()
     from kiosk.config import KioskConfigError, load_kiosk_config
-    demo = None
+    demo = client = None
     try:
-        if args.demo:
+        if args.rehearsal:
+            from kiosk.self_test import rehearsal
+            config, token, client = rehearsal()
+        elif args.demo:
             from kiosk.demo import DemoSetup
             demo = DemoSetup.from_credentials(Path(args.credentials or ".demo-data/demo-credentials.json"))
             config, token = demo.config, demo.token
@@ -133,8 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.windowed:
         config = config.model_copy(update={"kiosk": config.kiosk.model_copy(update={"locked": False})})
     app = make_app()
-    kiosk = build_kiosk(config, token, app=app)
-    _show(kiosk.window, config.kiosk.locked, args.size or ("1280x900" if demo else ""))
+    kiosk = build_kiosk(config, token, app=app, client=client)
+    _show(kiosk.window, config.kiosk.locked, args.size or ("1280x900" if demo or args.rehearsal else ""))
+    if args.self_test:
+        from kiosk.self_test import HomeWatch
+        watch = HomeWatch(kiosk, app)  # noqa: F841 (kept alive while the event loop runs)
     if demo is not None:
         demo.show_panel(kiosk)
     try:

@@ -307,8 +307,13 @@ def _issued(body: Mapping) -> Step:
         return Step(Refused(notice_for_error(error)))
 
 
+# The server's own words for these (the catalogue's person_limit speaks of tickets, not documents).
+_SERVER_WORDED = ("certificate_refused", "provider_unavailable", "card_required", "person_limit",
+                  "reader_not_trusted", "unknown_certificate_type")
+
+
 def _issue_error(error: KioskError) -> Notice:
-    if isinstance(error, HallApiError) and error.code in ("certificate_refused", "provider_unavailable", "card_required"):
+    if isinstance(error, HallApiError) and error.code in _SERVER_WORDED:
         return Notice(error.code, error.message, error.message_en, "如有疑问请到窗口咨询",
                       "If in doubt, please ask at a window", (HELP_DESK, HOME))
     return notice_for_error(error)

@@ -34,8 +34,11 @@ class Overlay(QWidget):
         self.hide()
 
     def open(self) -> None:
-        # A fixed width lets the wrapped labels take the height they need.
-        self.dialog.setFixedWidth(min(self.max_width, self.parentWidget().width() - 120))
+        """Show over the whole window, sized for the texts now set (call again after changing them)."""
+        # A fixed width and the height that width needs: wrapped labels never clip.
+        width = min(self.max_width, self.parentWidget().width() - 120)
+        self.dialog.setFixedWidth(width)
+        self.dialog.setFixedHeight(self.inner.totalHeightForWidth(width))
         self.setGeometry(self.parentWidget().rect())
         self.raise_()
         self.show()
@@ -65,8 +68,7 @@ class MoreTimeOverlay(Overlay):
         self.seconds.setText(self.tr("%1 秒后将清除本次信息并返回首页").replace("%1", str(seconds)))
         self.yes.setText(self.tr("需要，继续办理"))
         self.no.setText(self.tr("不用了，返回首页"))
-        if self.isHidden():
-            self.open()
+        self.open()
 
 
 class MessageOverlay(Overlay):
@@ -150,8 +152,7 @@ class AttractOverlay(Overlay):
         self.notice.setText(notice)
         # Both languages at once: the attract screen is between residents, before anyone chose one.
         self.start.setText("轻触屏幕，开始办理\nTouch the screen to start")
-        if self.isHidden():
-            self.open()
+        self.open()
 
     def mousePressEvent(self, event):  # noqa: N802 (Qt name)
         self.hide()

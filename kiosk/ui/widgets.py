@@ -32,7 +32,7 @@ def button(text: str = "", role: str = "", on_click: Callable[[], None] | None =
     widget = QPushButton(text)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # keys belong to the scanner and keypad, not to buttons
     if role:
-        widget.setProperty("role", role)
+        set_prop(widget, "role", role)
     if on_click is not None:
         widget.clicked.connect(on_click)
     return widget
@@ -45,9 +45,20 @@ def restyle(widget: QWidget) -> None:
 
 
 def set_prop(widget: QWidget, name: str, value) -> None:
-    if widget.property(name) != value:
+    """Set a style property and re-polish, only when it changed.
+
+    The last value is remembered on the Python side: PySide6 6.12's ``QObject.property()``
+    drops a reference to ``None`` for a property never set, which aborts the
+    interpreter at exit after enough calls.
+    """
+    seen = widget.__dict__.setdefault("_style_props", {})
+    if seen.get(name, _UNSET) != value:
+        seen[name] = value
         widget.setProperty(name, value)
         restyle(widget)
+
+
+_UNSET = object()
 
 
 class LabelButton(QPushButton):
@@ -223,7 +234,7 @@ class ChoiceList(QScrollArea):
     def _add_row(self) -> None:
         index = len(self._rows)
         row = LabelButton()
-        row.setProperty("role", "choice")
+        set_prop(row, "role", "choice")
         title, detail = label("", "Heading"), label("", "Muted")
         row.add(title)
         row.add(detail)

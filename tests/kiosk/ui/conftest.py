@@ -40,6 +40,7 @@ class KioskHarness:
         self.qtbot, self.kiosk, self.client = qtbot, kiosk, client
         self.window, self.runtime = kiosk.window, kiosk.runtime
         self.printer, self.sink = printer, sink
+        self.settings = kiosk.runtime.session.settings
 
     @property
     def screen(self):
@@ -71,12 +72,14 @@ class KioskHarness:
         self.window.close()
         self.window.deleteLater()
 
-    def reset(self, client) -> "KioskHarness":
+    def reset(self, client, *, elderly: bool = False, lang: str | None = None) -> "KioskHarness":
         """A fresh resident, hall and printer on the same window (tests share one kiosk)."""
         runtime = self.runtime
         self.client = runtime.client = runtime.runner.hall = client
         runtime.session.wipe()
-        runtime.language = runtime.default_language
+        runtime.session.settings = self.settings
+        runtime.session.elderly = elderly     # set before the redraw: one stylesheet switch, not two
+        runtime.language = lang or runtime.default_language
         runtime.server_ok = True
         lockdown = self.kiosk.lockdown
         lockdown.active, lockdown.failures, lockdown.locked_until = False, 0, 0.0
