@@ -213,3 +213,19 @@ def test_language_toggle_and_printable_report(manager, site):
     manager.emulate_media(media="print")
     assert manager.locator("header.top").is_hidden() and manager.locator(".report-toolbar").is_hidden()
     assert manager.locator("#report-hourly svg rect").count() > 0
+
+
+def test_devices_show_paper_and_offline_problems(manager, site):
+    site.call("kiosk-04", "POST", "/devices/heartbeat",
+              {"device": "kiosk-04", "components": {"printer": {"ok": True, "paper": "near_end"}, "idcard": {"ok": True}}})
+    manager.open("devices")
+    row = manager.locator("tr[data-device=kiosk-04][data-online=true]")
+    assert "号票打印机纸将用尽" in row.inner_text()
+    manager.wait_for_selector(".alarm-chip[data-kind=paper_near_end]")
+    site.call("kiosk-04", "POST", "/devices/heartbeat",
+              {"device": "kiosk-04", "components": {"printer": {"ok": True, "paper": "out"}, "idcard": {"ok": True}}})
+    manager.wait_for_selector("tr[data-device=kiosk-04]:has-text('号票打印机缺纸')", timeout=8000)  # live
+    site.clock.advance(minutes=6)
+    manager.open("devices")
+    assert "离线已 6 分钟" in manager.locator("tr[data-device=kiosk-04][data-online=false]").inner_text()
+    site.clock.advance(minutes=-6)
