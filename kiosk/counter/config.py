@@ -81,7 +81,7 @@ class LedSection(Section):
 class EvaluationSection(Section):
     """``[evaluation]``: 一次一评 after each 办结."""
 
-    mode: Literal["pad", "screen", "none"] = Field("pad", description="pad 评价器，screen 面向群众的第二块屏，none 不在本机评价 / pad, second screen, or none")
+    mode: Literal["pad", "screen", "tablet", "none"] = Field("pad", description="pad 评价器，screen 面向群众的第二块屏，tablet 服务器提供的评价平板网页（/evaltablet?window=…），none 不在本机评价 / pad, second screen, the server's tablet page, or none")
     timeout_s: int = Field(0, ge=0, le=255, description="评价等待秒数；0 表示用大厅配置 [evaluation].timeout_seconds / seconds to wait; 0 = the hall's setting")
     screen: int = Field(1, ge=0, le=8, description="第二块屏的序号（0 为主屏）；没有该屏时在主屏开一个窗口 / which display faces the resident; falls back to a window")
     photo_dir: str = Field("", description="工作人员照片目录，文件名为工号（0001.png / 0001.jpg），相对本配置文件 / clerk photos named by staff number")

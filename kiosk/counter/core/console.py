@@ -48,7 +48,7 @@ class ConsoleSettings:
 
     debounce_s: float = 3.0
     retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 15.0)   # the last repeats
-    evaluation_mode: str = "pad"          # pad | screen | none
+    evaluation_mode: str = "pad"          # pad | screen | tablet | none
     evaluation_timeout_s: int = 30
     rating_grace_s: float = 5.0
     pad_reason_fallback: str = "评价器未选择原因"
@@ -344,8 +344,8 @@ class CounterConsole:
     # --- evaluation (一次一评) ------------------------------------------------------------------
 
     def _ask_rating(self, ticket: TicketInfo) -> list:
-        if self.settings.evaluation_mode == "none":
-            return []
+        if self.settings.evaluation_mode in ("none", "tablet"):
+            return []       # tablet: the server's /evaltablet page asks by itself on ticket.done
         self.prompt = ev.EvaluationPrompt(ticket.id, ticket.number, self._new_request_id(),
                                           self.settings.evaluation_timeout_s)
         self.rating_op = None

@@ -37,7 +37,7 @@ def test_the_file_timeout_wins_over_the_hall_and_stays_in_hep1_range(tmp_path):
 @pytest.mark.parametrize("text, key, fragment", [
     ("[counter]\nwindw_id = 'w1'\n", "counter.windw_id", "未知的配置项"),
     ("[led]\naddress = 300\n", "led.address", "不能大于"),
-    ("[evaluation]\nmode = 'tablet'\n", "evaluation.mode", "之一"),
+    ("[evaluation]\nmode = 'phone'\n", "evaluation.mode", "之一"),
     ("[pad]\naddresses = [0]\n", "pad.addresses", "1–254"),
     ("[server]\nbase_url = 'ftp://x'\n", "server.base_url", "格式不对"),
     ("[hotkeys]\ncall_next = 'F2'\n", "hotkeys", "F2"),

@@ -375,11 +375,13 @@ def test_the_clerk_never_sees_the_level_or_can_rate(console):
     assert not any(a.name in ("rate", "evaluate") for a in A.ACTIONS)
 
 
-def test_evaluation_mode_none_asks_nobody(clock):
-    console = CounterConsole("w1", ClerkInfo("clerk"), ConsoleSettings(evaluation_mode="none"),
+@pytest.mark.parametrize("mode", ["none", "tablet"])
+def test_evaluation_modes_none_and_tablet_ask_nobody_here(clock, mode):
+    console = CounterConsole("w1", ClerkInfo("clerk"), ConsoleSettings(evaluation_mode=mode),
                              monotonic=lambda: clock.mono, wall_clock=lambda: clock.wall)
     effects = finish(console)
-    assert not [e for e in effects if isinstance(e, AskRating)]
+    assert not [e for e in effects if isinstance(e, (AskRating, Schedule))]
+    assert console.prompt is None
 
 
 def test_resume_on_a_closed_window_opens_it(console):
