@@ -124,7 +124,7 @@
       const name = person.display_name || person.username;
       $("clerk-name").textContent = name;
       $("avatar").textContent = name.charAt(0);
-      $("clerk-meta").textContent = "工号 " + (person.staff_no || "—") + "    " + cfg.window.name;
+      $("clerk-meta").textContent = "工号 " + (person.staff_no || "—") + " · " + cfg.window.name;
     } catch (error) { /* keeps the window's name */ }
   }
 
@@ -135,8 +135,8 @@
       if (reply.ok) since = (await reply.json()).seq || 0;
     } catch (error) { /* start from 0: EventSource retries */ }
     const stream = new EventSource("/api/v1/events?since=" + since + "&access_token=" + encodeURIComponent(token));
-    stream.onopen = () => { $("link").className = "ok"; };
-    stream.onerror = () => { $("link").className = "lost"; };
+    stream.onopen = () => { $("link").className = "ok"; $("link").textContent = "● 已连接"; };
+    stream.onerror = () => { $("link").className = "lost"; $("link").textContent = "● 连接中断，重连中"; };
     stream.addEventListener("ticket.done", (event) => {
       const data = (JSON.parse(event.data) || {}).data || {};
       if (data.window_id === cfg.window.id && data.id) ask(data.id, data.number || "");
