@@ -194,6 +194,7 @@ class KioskRuntime(QObject):
             return
         self.hall = result
         self.session.directory = HallDirectory.from_hall(result)
+        self._pool.submit(self.session.directory.search, "a")   # load pypinyin now, off the UI thread
         self._note_server(True)
         self.hall_loaded.emit()
         if isinstance(self.session.screen, HomeScreen):

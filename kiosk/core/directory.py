@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 REAL_NAME_RULES = ("required", "optional", "none")
 
 # Guide keys of the server's catalogue (hall_server/config/catalogue.py ``Guide``)
@@ -89,7 +87,15 @@ class HallDirectory:
         self._category = {c.code: c for c in self.categories}
         self._service = {s.code: s for s in self.services}
         self._order = {s.code: i for i, s in enumerate(self.services)}
-        self._initials = {s.code: _initials(s.name) for s in self.services}
+        self._initials_by_code: dict[str, tuple[frozenset[str], ...]] | None = None
+
+    @property
+    def _initials(self) -> dict[str, tuple[frozenset[str], ...]]:
+        # Built on first search, not at start: pypinyin takes about a second to load, and
+        # the kiosk's home screen should not wait for it (bench/bench_kiosk.py start-up).
+        if self._initials_by_code is None:
+            self._initials_by_code = {s.code: _initials(s.name) for s in self.services}
+        return self._initials_by_code
 
     @classmethod
     def from_hall(cls, hall: Mapping, default_name: str = "") -> "HallDirectory":
@@ -217,6 +223,8 @@ def _material(item: Mapping) -> str:
 
 def _initials(name: str) -> tuple[frozenset[str], ...]:
     """Per searchable character, the set of letters it may start with."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
     phrase = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
     out = []
     for index, char in enumerate(name):

@@ -18,10 +18,13 @@ FLOOR = 1 << 40
 
 
 def guard_none_refcount() -> bool:
-    """Raise ``None``'s reference count to ``FLOOR`` on CPython < 3.12; True if it did."""
+    """Raise the reference counts of ``None``, ``True`` and ``False`` to ``FLOOR`` on
+    CPython < 3.12 (bool-returning calls lose references to ``True``/``False`` the same
+    way); True if it did."""
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return False
-    refcount = ctypes.c_ssize_t.from_address(id(None))
-    if refcount.value < FLOOR:
-        refcount.value = FLOOR
+    for constant in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(constant))
+        if refcount.value < FLOOR:
+            refcount.value = FLOOR
     return True
