@@ -79,10 +79,12 @@ class Authenticator:
         self.max_failures = max_failures
         self.lockout = timedelta(minutes=lockout_minutes)
         self._cache: dict[str, Principal] = {}
+        self._data_version: int | None = None
 
     def principal(self, token: str | None, now: datetime) -> Principal:
         if not token:
             raise unauthenticated()
+        self._forget_after_outside_writes()
         digest = token_hash(token)
         found = self._cache.get(digest)
         if found is None:
@@ -99,6 +101,15 @@ class Authenticator:
     def forget(self) -> None:
         """Drop cached tokens (after a revocation)."""
         self._cache.clear()
+
+    def _forget_after_outside_writes(self) -> None:
+        """Another process (``admin revoke``) committed to the database: drop the cache,
+        so a revoked token stops working at once, not at the next restart.
+        ``PRAGMA data_version`` changes only on other connections' commits; it is cheap."""
+        version = self.store.one("PRAGMA data_version")["data_version"]
+        if version != self._data_version:
+            self._cache.clear()
+            self._data_version = version
 
     def login(self, tx: Tx, username: str, password: str, window_id: str | None) -> dict | HallError:
         """A session for the user, or the error to answer with. The error is returned,
