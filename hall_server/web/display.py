@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
@@ -31,6 +32,11 @@ STATIC = WEB / "static" / "display"
 PAGES = Environment(loader=FileSystemLoader(WEB / "templates" / "display"), autoescape=select_autoescape(["html"]))
 _STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.(css|js|png|svg|woff2)$")
 NO_STORE = {"Cache-Control": "no-cache"}
+
+
+def display_url(base_url: str, token: str, zone: str | None = None) -> str:
+    """The address to open on a hall TV (``hall_server demo`` prints it)."""
+    return f"{base_url.rstrip('/')}/display?token={quote(token, safe='')}" + (f"&zone={quote(zone, safe='')}" if zone else "")
 
 
 def page_json(data: dict) -> str:

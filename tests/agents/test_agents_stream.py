@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import signal
 import threading
 
 from hall_server.agents import runner
@@ -84,3 +86,21 @@ def test_the_voice_agent_waits_for_a_server_that_is_down(live_server, tone_pack,
     live_server.post("/windows/w3/call-next")
     wait(lambda: agent.texts() == ["请 B001 号 到 3 号窗口 办理"])
     agent.stop()
+
+
+def test_the_demo_starts_both_agents_as_processes_that_stop_on_sigterm(live_server, tone_pack, tmp_path, wait, monkeypatch):
+    pack = shutil.copytree(tone_pack, tmp_path / "pack")
+    (pack / "pack.json").write_text('{"version": 1}')      # a complete pack: nothing to generate
+    monkeypatch.setenv("HALLTERM_VOICE_PACK", str(pack))
+    procs = runner.spawn_demo_agents(live_server.base_url, live_server.tokens["agent"], tmp_path, sink="none")
+    try:
+        wait(lambda: (tmp_path / "agents" / "voice.json").exists() and (tmp_path / "agents" / "led.json").exists(),
+             timeout=30)
+        live_server.issue("B")
+        live_server.post("/windows/w3/call-next")
+        wait(lambda: "请 B001 号 到 3 号窗口 办理" in (tmp_path / "agents" / "voice.log").read_text(errors="replace"))
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+    assert [proc.wait(10) for proc in procs] == [0, 0]
+    assert live_server.tokens["agent"] not in " ".join(" ".join(p.args) for p in procs)

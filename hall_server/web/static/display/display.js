@@ -139,7 +139,10 @@
     state.retryMs = Math.min(state.retryMs * 2, 15000);
     setTimeout(function () {
       // Through the snapshot first: it tells a revoked token from a server still down.
-      loadSnapshot().then(connect).catch(function (error) {
+      loadSnapshot().then(function () {
+        state.retryMs = 1000 + Math.random() * 1000;   // the server answers: retry the stream soon
+        connect();
+      }).catch(function (error) {
         if (error instanceof AuthError) {
           showOverlay("显示屏令牌无效或已停用，请联系管理员", "The display token is not valid; ask the hall administrator");
         } else {
@@ -326,7 +329,7 @@
   // Drop the rows of the recent list that would be cut off at the bottom.
   function fitRecent() {
     var list = $("recent");
-    while (list.children.length > 1 && list.scrollHeight > list.clientHeight + 1) {
+    while (list.children.length > 1 && list.scrollHeight > list.clientHeight + 3) {   // 3 px: sub-pixel borders
       list.removeChild(list.lastChild);
     }
   }
