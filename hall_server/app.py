@@ -30,8 +30,8 @@ MAX_BODY_BYTES = 1_000_000
 
 # Every module here has a ``router``; API modules are mounted under /api/v1, web pages at the root.
 API_MODULES = ["system", "tickets", "windows", "appointments", "evaluations", "stats", "events",
-               "console", "certificates", "outbox"]
-WEB_MODULES = ["display", "console", "verify"]
+               "console", "certificates", "outbox", "counter"]
+WEB_MODULES = ["display", "console", "verify", "evaltablet"]
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "hall.example.toml"
 
 

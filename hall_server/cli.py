@@ -89,13 +89,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve(app, host: str, port: int, on_started=None) -> int:
     """Run until SIGTERM or Ctrl-C; exit 0."""
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False,
+                            timeout_graceful_shutdown=10)
     server = _QuietServer(config)
 
     async def run():
         loop = asyncio.get_running_loop()
+        def stop() -> None:
+            app.state.hub.close()  # open event streams end, so the graceful shutdown finishes
+            server.should_exit = True
+
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+            loop.add_signal_handler(sig, stop)
         task = asyncio.create_task(server.serve())
         while not server.started and not task.done():
             await asyncio.sleep(0.05)

@@ -22,6 +22,14 @@ class EventHub:
         self._wake: asyncio.Event | None = None
         store.on_commit(self._committed)
 
+    closed = False
+
+    def close(self) -> None:
+        """Shutting down: wake every stream so it ends and the server can stop."""
+        self.closed = True
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._notify)
+
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._wake = asyncio.Event()
@@ -60,7 +68,7 @@ class EventHub:
 
     async def wait(self, seq: int, timeout: float) -> None:
         """Return when an event after ``seq`` may exist, or after ``timeout``."""
-        if self._last_seq > seq or self._wake is None:
+        if self._last_seq > seq or self._wake is None or self.closed:
             return
         try:
             await asyncio.wait_for(self._wake.wait(), timeout)

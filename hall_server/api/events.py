@@ -24,7 +24,7 @@ async def events(request: Request, since: int | None = Query(default=None, ge=0)
     async def stream():
         position = seq
         while True:
-            if await request.is_disconnected():
+            if hub.closed or await request.is_disconnected():
                 return
             for event in hub.since(position):
                 position = event["seq"]

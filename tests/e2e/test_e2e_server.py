@@ -154,3 +154,27 @@ def test_backup_dir_with_retention_and_restore(tmp_path):
     import sqlite3
     rows = sqlite3.connect(fresh / "hall.sqlite3").execute("SELECT subject FROM tokens").fetchall()
     assert rows == [("k1",)] and Path(result["backup"]).exists()
+
+
+def test_sigterm_stops_the_server_promptly_with_streams_open(hall_process):
+    server = hall_process
+    opened = threading.Event()
+
+    def listen():
+        headers = {"Authorization": f"Bearer {server.credentials['tokens']['display']}"}
+        try:
+            with requests.get(server.url("/events"), headers=headers, stream=True, timeout=30) as r:
+                opened.set()
+                for _ in r.iter_lines():
+                    pass
+        except requests.RequestException:
+            pass
+
+    readers = [threading.Thread(target=listen, daemon=True) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    assert opened.wait(10)
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert server.stop(timeout=8) == 0
+    assert time.monotonic() - started < 8
