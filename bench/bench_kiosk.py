@@ -151,6 +151,7 @@ def bench_memory(flows: int, warmup: int = 500) -> dict:
     from kiosk.config import KioskConfig, KioskInfo, VoiceSection
     from kiosk.core.intents import CardSwiped, Choose, Done, Open, PrinterChanged, PrinterHealth, Tick
     from kiosk.core.rehearsal import MemoryPrinter
+    from kiosk.core.screens import Confirmation
     from kiosk.ui.rehearsal import RehearsalClient
     from types import SimpleNamespace
     import gc
@@ -174,7 +175,7 @@ def bench_memory(flows: int, warmup: int = 500) -> dict:
         runtime.dispatch(Choose("A"))
         runtime.dispatch(Choose("SB001"))
         runtime.dispatch(CardSwiped(card))
-        _until(app, lambda: len(printer.printed) > i)
+        _until(app, lambda: isinstance(runtime.session.screen, Confirmation))
         runtime.dispatch(Tick())
         runtime.dispatch(Done())
         if len(memory.tickets) > 200:      # the stand-in hall keeps every ticket; the kiosk must not
