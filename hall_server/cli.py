@@ -6,6 +6,7 @@ import contextlib
 import signal
 import asyncio
 import csv
+import getpass
 import json
 import logging
 import os
@@ -18,6 +19,8 @@ from pathlib import Path
 import uvicorn
 
 from hall_server import auth
+from hall_server.api.deps import audit
+from hall_server.auth import Principal
 from hall_server.app import DEFAULT_CONFIG, Settings, build_hall, create_app
 from hall_server.clock import ShiftedClock
 from hall_server.config import ConfigError, load_hall_config
@@ -195,10 +198,33 @@ def run_admin(args) -> int:
             result = {"imported": import_csv(hall, tx, Path(args.csv))}
         else:
             result = None
+        audit_admin(tx, args, result)
     if args.verb == "backup":
         result = backup(hall, args)
     print(json.dumps(result, ensure_ascii=False))
     return 0
+
+
+# Admin verbs that change who may do what, or the hall's data: (audit action, the argument naming the target).
+AUDITED = {"create-user": ("user.create", "username"), "create-device-token": ("token.create", "device"),
+           "revoke": ("token.revoke", "subject"), "import-appointments": ("appointment.import", "csv")}
+
+
+def audit_admin(tx, args, result: dict | None) -> None:
+    """Record an admin command's change in the audit log as API changes are recorded
+    (who, what, when, result; domain.md SEC-04), never the password or token it made."""
+    if args.verb not in AUDITED:
+        return
+    action, target = AUDITED[args.verb]
+    detail = {k: v for k, v in (result or {}).items() if k not in ("password", "token")}
+    audit(tx, Principal(f"cli:{_os_user()}", "admin", "cli", "-"), action, str(getattr(args, target)), "ok", detail)
+
+
+def _os_user() -> str:
+    try:
+        return os.environ.get("SUDO_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def backup(hall, args) -> dict:

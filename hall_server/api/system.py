@@ -44,10 +44,22 @@ async def login(body: Login, request: Request):
     with hall.store.transaction(hall.now()) as tx:
         outcome = auth.login(tx, body.username, body.password, body.window_id)
         audit(tx, anonymous, "auth.login", body.username,
-              "ok" if isinstance(outcome, dict) else f"refused:{outcome.code}")
+              "ok" if isinstance(outcome, dict) else f"refused:{outcome.code}", _lock_detail(tx, body.username, outcome))
     if isinstance(outcome, HallError):
         raise outcome
     return outcome
+
+
+def _lock_detail(tx, username: str, outcome) -> dict | None:
+    """A refused login on a locked account (the failure that locked it, and any try
+    after) records until when: lock-out is a security event (domain.md SEC-04).
+    Only in the audit row: the answer must not tell which user names exist."""
+    if isinstance(outcome, dict):
+        return None
+    row = tx.one("SELECT locked_until FROM users WHERE username = ?", (username,))
+    if row and row["locked_until"] and row["locked_until"] > iso(tx.at):
+        return {"locked_until": row["locked_until"]}
+    return None
 
 
 @router.post("/auth/logout")
