@@ -213,6 +213,7 @@ def test_language_toggle_and_printable_report(manager, site):
     manager.emulate_media(media="print")
     assert manager.locator("header.top").is_hidden() and manager.locator(".report-toolbar").is_hidden()
     assert manager.locator("#report-hourly svg rect").count() > 0
+    manager.emulate_media(media="screen")
 
 
 def test_devices_show_paper_and_offline_problems(manager, site):

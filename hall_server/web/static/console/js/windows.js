@@ -50,7 +50,7 @@ function row(w) {
     h("td", { class: "col-state" }, statePill(w)),
     h("td", { class: "nowrap" }, w.clerk ? [w.clerk_name, w.clerk_staff_no ? h("span", { class: "sub" }, " ", t("windows.staff_no", { no: w.clerk_staff_no })) : null]
       : h("span", { class: "muted" }, t("windows.no_clerk"))),
-    h("td", {}, currentTicket(w)),
+    h("td", { class: "nowrap" }, currentTicket(w)),
     h("td", {}, categoryChips(w.categories)),
     h("td", { class: "num" }, fmt.count(d.called)),
     h("td", { class: "num" }, fmt.count(d.served)),
