@@ -28,6 +28,7 @@ def ticket_view(hall, ticket: Ticket, *, role: str | None = None, status_token: 
         "started_at": iso(ticket.started_at), "finished_at": iso(ticket.finished_at),
         "window_id": ticket.window_id, "target_window": ticket.target_window,
         "recall_count": ticket.recall_count, "requeue_count": ticket.requeue_count,
+        "suspended_seconds": ticket.suspended_seconds,
         "transfer_count": ticket.transfer_count, "appointment_code": ticket.appointment_code,
         "real_name": ticket.person_hash is not None,
     }

@@ -196,3 +196,16 @@ def test_waiting_counts_kept_by_triggers_match_the_tickets(api, hall, clock):
     real = {(r["category"], r["priority"]): r["n"] for r in hall.store.all(
         "SELECT category, priority, COUNT(*) AS n FROM tickets WHERE state = 'waiting' GROUP BY 1, 2")}
     assert kept == real and sum(real.values()) == 5
+
+
+def test_a_windows_waiting_list_includes_tickets_transferred_to_it(api, clock):
+    issue(api, "A")
+    clock.advance(minutes=1)
+    issue(api, "C")
+    counter = api("counter")
+    counter.post("/windows/w1/call-next")
+    counter.post("/windows/w1/transfer", {"to_window": "w2"})
+    listed = api("counter2").get("/tickets", params={"window": "w2"}).json()["tickets"]
+    assert [t["number"] for t in listed] == ["A001"] and listed[0]["target_window"] == "w2"
+    for_w3 = [t["number"] for t in api("manager").get("/tickets", params={"window": "w3"}).json()["tickets"]]
+    assert for_w3 == ["C001"]  # A001 is reserved for w2 now
