@@ -1,6 +1,8 @@
 """Tickets: issue, look up, public status, requeue, cancel."""
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Depends, Request
 
 from hall_server.api.deps import get_hall, mutate, own_window, roles
@@ -31,9 +33,10 @@ async def issue_ticket(body: TicketCreate, request: Request, who: Principal = De
 
 
 @router.get("/tickets")
-async def list_tickets(state: str = "waiting", category: str | None = None, hall: Hall = Depends(get_hall),
-                 who: Principal = Depends(roles("counter", "manager"))):
-    """Tickets in one state (default the waiting line), oldest first."""
+async def list_tickets(state: str = "waiting", category: str | None = None, window: str | None = None,
+                       hall: Hall = Depends(get_hall), who: Principal = Depends(roles("counter", "manager"))):
+    """Today's tickets in one state (default: the waiting line), oldest first. With
+    ``window``: the tickets that window would call — its categories and those transferred to it."""
     if state not in {s.value for s in TicketState}:
         raise HallError("invalid_input", f"未知状态：{state}", f"unknown state {state}")
     params: list = [state, hall.day()]
@@ -41,6 +44,13 @@ async def list_tickets(state: str = "waiting", category: str | None = None, hall
     if category:
         where += " AND category = ?"
         params.append(category)
+    if window:
+        row = hall.store.one("SELECT categories FROM windows WHERE id = ?", (window,))
+        if row is None:
+            raise not_found("窗口", "window")
+        cats = json.loads(row["categories"])
+        where += f" AND (target_window = ? OR (target_window IS NULL AND category IN ({', '.join('?' for _ in cats)})))"
+        params.extend([window, *cats])
     found = hall.store.all(f"SELECT * FROM tickets WHERE {where} ORDER BY queued_at LIMIT 500", params)
     return {"tickets": [ticket_view(hall, rows.from_row(r), role=who.role) for r in found]}
 
