@@ -49,7 +49,7 @@ def update(tx: Tx, doc_no: str, changes: dict) -> None:
 def log_for_day(reader, day: str, limit: int = 1000) -> list[dict]:
     """The day's issuance log for the manager: masked forms only, newest first."""
     return reader.all(f"SELECT {_PUBLIC_COLUMNS} FROM certificate_issues WHERE day = ? "
-                      "ORDER BY issued_at DESC LIMIT ?", (day, limit))
+                      "ORDER BY issued_at DESC, rowid DESC LIMIT ?", (day, limit))
 
 
 def insert_evaluation(tx: Tx, row: dict) -> None:

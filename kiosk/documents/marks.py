@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
 SEAL_RED = QColor(200, 16, 30)
+WATERMARK_RED = QColor(250, 226, 228)
 FONT_FAMILY = "Noto Sans CJK SC"
 
 
@@ -32,9 +33,13 @@ def font(pixel_size: float, bold: bool = False) -> QFont:
 
 def draw_seal(painter: QPainter, center: QPointF, radius: float, department: str,
               caption: str = "证明专用章") -> None:
-    """A round seal of ``department`` centred at ``center`` (semi-transparent red)."""
+    """A round seal of ``department`` centred at ``center``, in opaque red.
+
+    No transparency anywhere on the page: PDF transparency makes the CUPS chain
+    (pdftops, Ghostscript) rasterise the page, which is slow and blurs small text.
+    The renderer draws the seal first and the text over it.
+    """
     painter.save()
-    painter.setOpacity(0.82)
     painter.setPen(QPen(SEAL_RED, radius * 0.055))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawEllipse(center, radius, radius)
@@ -119,10 +124,9 @@ def _dark_runs(row: list[bool]) -> list[tuple[int, int]]:
 
 
 def draw_watermark(painter: QPainter, page: QRectF, text: str) -> None:
-    """A large diagonal pale-red mark across the page (sample documents)."""
+    """A large diagonal pale-red mark across the page (sample documents), drawn first, opaque."""
     painter.save()
-    painter.setOpacity(0.10)
-    painter.setPen(SEAL_RED)
+    painter.setPen(WATERMARK_RED)
     painter.setFont(font(page.width() * 0.075, bold=True))
     painter.translate(page.center())
     painter.rotate(-35)

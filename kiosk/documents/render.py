@@ -22,7 +22,7 @@ from kiosk.documents.none_guard import protect_none
 PAGE_W, PAGE_H, MARGIN = 2100.0, 2970.0, 200.0
 TOP, BOTTOM = 330.0, 2970.0 - 230.0           # body area below the header, above the page number
 WIDTH = PAGE_W - 2 * MARGIN
-FOOTER_HEIGHT = 520.0
+FOOTER_HEIGHT = 450.0
 WRAP = int(Qt.TextFlag.TextWrapAnywhere)
 GRID = QColor(90, 90, 90)
 SHADE = QColor(236, 238, 242)
@@ -137,7 +137,7 @@ class _Layout:
         height = self._height(self.doc.title, 68, WIDTH, bold=True)
         self._text(QRectF(MARGIN, self.y + 40, WIDTH, height), self.doc.title, 68, bold=True,
                    align=Qt.AlignmentFlag.AlignCenter)
-        self.y += height + 110
+        self.y += height + 90
 
     def _holder(self) -> None:
         d = self.doc
@@ -149,24 +149,24 @@ class _Layout:
         pairs.append(("出具时间", d.issued_at.strftime("%Y年%m月%d日 %H:%M")))
         for index, (label, value) in enumerate(pairs):
             column, row = index % 2, index // 2
-            rect = QRectF(MARGIN + column * WIDTH / 2, self.y + row * 62, WIDTH / 2, 60)
+            rect = QRectF(MARGIN + column * WIDTH / 2, self.y + row * 58, WIDTH / 2, 56)
             self._text(rect, f"{label}：{value}", 34)
-        self.y += ((len(pairs) + 1) // 2) * 62 + 50
+        self.y += ((len(pairs) + 1) // 2) * 58 + 40
 
     def _fields(self) -> None:
         label_w, size = 460.0, 32
         for label, value in self.doc.fields:
-            height = max(self._height(value, size, WIDTH - label_w - 40), self._height(label, size, label_w - 40)) + 34
+            height = max(self._height(value, size, WIDTH - label_w - 40), self._height(label, size, label_w - 40)) + 24
             self._ensure(height)
             self._box(QRectF(MARGIN, self.y, label_w, height), shade=True)
             self._box(QRectF(MARGIN + label_w, self.y, WIDTH - label_w, height))
             self._text(QRectF(MARGIN + 20, self.y, label_w - 40, height), label, size, bold=True)
             self._text(QRectF(MARGIN + label_w + 20, self.y, WIDTH - label_w - 40, height), value, size)
             self.y += height
-        self.y += 60
+        self.y += 50
 
     def _table(self, table: DocumentTable) -> None:
-        size = 27
+        size = 25
         widths = _column_widths(table, size)
         self._ensure(70 + self._row_height(table.columns, widths, size) * 2)
         self._text(QRectF(MARGIN, self.y, WIDTH, 60), table.title, 32, bold=True)
@@ -186,7 +186,7 @@ class _Layout:
         self.y += 50
 
     def _row_height(self, cells, widths, size) -> float:
-        return max(self._height(c, size, w - 24) for c, w in zip(cells, widths)) + 26
+        return max(self._height(c, size, w - 24) for c, w in zip(cells, widths)) + 20
 
     def _row(self, cells, widths, size, header: bool = False) -> None:
         height, x = self._row_height(cells, widths, size), MARGIN
@@ -212,16 +212,15 @@ class _Layout:
 
     def _footer(self) -> None:
         self._ensure(FOOTER_HEIGHT)
-        top, qr = self.y + 20, 380.0
+        top, qr = self.y + 10, 340.0
         if not self.dry:
             draw_qr(self.p, QRectF(MARGIN, top, qr, qr), self.doc.verify_url)
+            draw_seal(self.p, QPointF(PAGE_W - MARGIN - 250, top + 160), 200, self.doc.department)
         self._text(QRectF(MARGIN, top + qr + 8, qr + 200, 44), "扫码核验真伪", 28)
-        right = QRectF(PAGE_W - MARGIN - 900, top + 120, 900, 60)
+        right = QRectF(PAGE_W - MARGIN - 900, top + 110, 900, 60)
         self._text(right, self.doc.department, 34, align=Qt.AlignmentFlag.AlignRight)
         self._text(right.translated(0, 70), self.doc.issued_at.strftime("%Y年%m月%d日"), 34,
                    align=Qt.AlignmentFlag.AlignRight)
-        if not self.dry:
-            draw_seal(self.p, QPointF(PAGE_W - MARGIN - 250, top + 170), 210, self.doc.department)
         self.y += FOOTER_HEIGHT
 
 
