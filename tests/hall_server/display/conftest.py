@@ -31,28 +31,43 @@ class DemoHall:
 
     def __init__(self, data_dir: Path):
         self.data_dir, self.port = data_dir, free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
         self.credentials: dict = {}
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30.0) -> "DemoHall":
-        creds = self.data_dir / "demo-credentials.json"
-        creds.unlink(missing_ok=True)
+    @property
+    def base_url(self) -> str:
+        self.ready()
+        return f"http://127.0.0.1:{self.port}"
+
+    def launch(self) -> "DemoHall":
+        """Start the process without waiting for it (the browser starts meanwhile)."""
+        self._creds = self.data_dir / "demo-credentials.json"
+        self._creds.unlink(missing_ok=True)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")
         self.proc = subprocess.Popen([sys.executable, "-m", "hall_server", "demo", "--port", str(self.port),
                                       "--data-dir", str(self.data_dir)], cwd=ROOT, stdout=log,
                                      stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         log.close()
+        self._ready = False
+        return self
+
+    def ready(self, timeout: float = 30.0) -> "DemoHall":
+        """Wait until the server listens (it writes its credentials then)."""
         deadline = time.monotonic() + timeout
-        while not creds.exists():
+        while not self._ready and not self._creds.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"demo server did not start (exit {self.proc.poll()})")
             time.sleep(0.05)
-        fresh = json.loads(creds.read_text())
-        # Tokens of an earlier start stay valid (a TV keeps its URL across restarts).
-        self.credentials = self.credentials or fresh
+        if not self._ready:
+            fresh = json.loads(self._creds.read_text())
+            # Tokens of an earlier start stay valid (a TV keeps its URL across restarts).
+            self.credentials = self.credentials or fresh
+            self._ready = True
         return self
+
+    def start(self) -> "DemoHall":
+        return self.launch().ready()
 
     def stop(self, grace: float = 1.5) -> None:
         # The demo waits for open event streams before it exits (uvicorn's graceful
@@ -66,7 +81,7 @@ class DemoHall:
                 self.proc.wait()
 
     def token(self, role: str) -> str:
-        return self.credentials["tokens"][role]
+        return self.ready().credentials["tokens"][role]
 
     def post(self, path: str, body: dict | None = None, role: str = "manager") -> dict:
         r = requests.post(f"{self.base_url}/api/v1{path}", json=body or {},
@@ -84,7 +99,7 @@ class DemoHall:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    hall = DemoHall(tmp_path_factory.mktemp("demo") / "data").start()
+    hall = DemoHall(tmp_path_factory.mktemp("demo") / "data").launch()
     yield hall
     hall.stop()
 

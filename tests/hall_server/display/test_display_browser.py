@@ -48,9 +48,11 @@ def test_the_display_shows_a_call_and_the_waiting_counts(demo, tv):
     demo.issue("H")
     tv.wait_for_function(f"document.querySelector('#waiting li[data-category=H]').dataset.waiting === '{before + 1}'",
                          timeout=10000)
+    counts = {code: waiting_of(tv, code) for code in ("H", "J", "K")}
     started = time.monotonic()
     ticket = demo.post("/windows/w04/call-next")
     wait_now(tv, ticket["number"])
+    assert waiting_of(tv, ticket["category"]) == counts[ticket["category"]] - 1
     print(f"call shown {1000 * (time.monotonic() - started):.0f} ms after the request")
     assert tv.inner_text("#caption") == f"请 {ticket['number']} 号 到 4 号窗口 办理"
     assert tv.inner_text("#now-window") == "4"
@@ -87,6 +89,8 @@ def test_a_zone_screen_shows_only_its_zone(demo, browser):
     demo.issue("A")
     ticket = demo.post("/windows/w09/call-next")
     wait_now(rs, ticket["number"])
+    rs.wait_for_function("n => document.querySelector('.window-tile[data-window=w09] .wt').textContent === n",
+                         arg=ticket["number"], timeout=5000)
     seq = int(rs.get_attribute("#now", "data-seq"))
     zh.wait_for_function(f"Number(document.body.dataset.seq) >= {seq}", timeout=10000)
     assert now_number(zh) == shown_in_zh and ticket["number"] not in recent_numbers(zh)

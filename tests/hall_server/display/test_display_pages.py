@@ -74,7 +74,7 @@ def test_static_files_are_served_from_their_folder_only(web):
         assert web.get(path).status_code == 404, path
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
                     max_leaves=12))

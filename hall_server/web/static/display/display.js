@@ -36,7 +36,6 @@
     offsetMs: 0,         // server time minus this TV's clock
     source: null,
     retryMs: 1000,
-    refreshTimer: null,
     started: false
   };
 
@@ -110,15 +109,6 @@
       recalled: !!c.recalled, at: c.at };
   }
 
-  function scheduleRefresh() {
-    if (state.refreshTimer) { return; }
-    // Spread the displays' snapshot requests so a call does not make them all ask at once.
-    state.refreshTimer = setTimeout(function () {
-      state.refreshTimer = null;
-      refresh();
-    }, 400 + Math.random() * 800);
-  }
-
   // ---- event stream -------------------------------------------------------------
   function connect() {
     var url = "/api/v1/events?since=" + state.seq + "&access_token=" + encodeURIComponent(token);
@@ -157,7 +147,6 @@
     try { event = JSON.parse(message.data); } catch (e) { return; }
     if (typeof event.seq !== "number" || event.seq <= state.seq) { return; }   // replayed
     state.seq = event.seq;
-    state.lastEventAt = Date.now();
     document.body.dataset.seq = String(event.seq);
     setLink("live");
     var data = event.data || {};
@@ -166,15 +155,40 @@
       if (inZone(data.window_id)) {
         addCall({ seq: event.seq, number: data.number, window_id: data.window_id, window_number: data.window_number,
           recalled: event.type === "ticket.recalled", at: event.at }, true);
-        var view = state.windows[data.window_id];
-        if (view) { view.current_ticket = { number: data.number, state: "called" }; renderWindows(); }
       }
     }
-    if (event.type === "ticket.issued" && state.waiting[data.category]) {
-      state.waiting[data.category].waiting += 1;
-      renderWaiting();
+    countWaiting(event.type, data);
+    followWindow(event.type, data);
+  }
+
+  // Waiting counts move with the events that certainly change them; the periodic
+  // snapshot corrects the rest and brings the estimated waits. (Asking for a
+  // snapshot on every event would make a hall of displays hammer the server.)
+  var WAITING_DELTA = { "ticket.issued": 1, "ticket.called": -1, "ticket.requeued": 1, "ticket.transferred": 1 };
+
+  function countWaiting(type, data) {
+    var figures = state.waiting[data.category];
+    if (!figures || !WAITING_DELTA[type]) { return; }
+    figures.waiting = Math.max(0, figures.waiting + WAITING_DELTA[type]);
+    renderWaiting();
+  }
+
+  function followWindow(type, data) {
+    var view = state.windows[type === "ticket.transferred" ? data.from_window : data.window_id];
+    if (!view) { return; }
+    var ticket = view.current_ticket;
+    if (type === "ticket.called" || type === "ticket.recalled") {
+      view.current_ticket = { number: data.number, state: "called" };
+    } else if (type === "ticket.serving" && ticket) {
+      ticket.state = "serving";
+    } else if (/^ticket\.(done|no_show|cancelled|transferred)$/.test(type) && ticket && ticket.number === data.number) {
+      view.current_ticket = null;
+    } else if (type === "window.state") {
+      view.state = data.state;
+    } else {
+      return;
     }
-    scheduleRefresh();
+    renderWindows();
   }
 
   // ---- calls --------------------------------------------------------------------
