@@ -85,14 +85,18 @@ def device_problems(device: dict, now: datetime, offline_minutes: int) -> list[d
     problems = []
     for name, state in sorted((device.get("components") or {}).items()):
         state = state if isinstance(state, dict) else {}
+        if state.get("state") == "absent":  # a component this device is configured without (未配置)
+            continue
         paper = state.get("paper")
         if paper == "out":
             problems.append({"kind": "paper_out", "level": ALARM, "component": name})
         elif paper == "near_end":
             problems.append({"kind": "paper_near_end", "level": WARNING, "component": name})
         elif state.get("ok") is False:
+            # drivers/status.py DeviceStatus.as_component: the driver's own words, both languages
             problems.append({"kind": "device_fault", "level": ALARM, "component": name,
-                             "detail": str(state.get("error") or state.get("status") or "")[:120]})
+                             "message": str(state.get("message") or "")[:120],
+                             "message_en": str(state.get("message_en") or "")[:120]})
     return problems
 
 

@@ -50,12 +50,18 @@ def device(minutes_ago: int, **components) -> dict:
     (device(4, printer={"ok": True, "paper": "ok"}), []),
     (device(5, printer={"ok": True, "paper": "out"}), [("device_offline", None)]),
     (device(0, printer={"ok": True, "paper": "near_end"}), [("paper_near_end", "printer")]),
-    (device(0, printer={"ok": False, "paper": "out"}, idcard={"ok": False, "error": "SAM"}),
+    (device(0, printer={"ok": False, "paper": "out"}, idcard={"ok": False, "state": "error", "message": "SAM 模块故障"}),
      [("device_fault", "idcard"), ("paper_out", "printer")]),
-    (device(0, led="garbage"), []),
+    (device(0, led="garbage", scanner={"ok": False, "state": "absent", "message": "未配置"}), []),
 ])
 def test_device_problems(row, expected):
     assert [(p["kind"], p["component"]) for p in alarms.device_problems(row, NOW, 5)] == expected
+
+
+def test_a_fault_carries_the_drivers_words():
+    [problem] = alarms.device_problems(device(0, idcard={"ok": False, "state": "unavailable", "message": "读卡器未连接",
+                                                         "message_en": "reader not connected"}), NOW, 5)
+    assert (problem["message"], problem["message_en"]) == ("读卡器未连接", "reader not connected")
 
 
 def test_device_alarm_levels_and_words():

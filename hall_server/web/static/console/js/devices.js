@@ -1,16 +1,19 @@
 // 设备: every device's heartbeat, online state and problems (printer paper, faults);
 // the kiosks' help-request history.
-import { api, fmt, h, replaceChildren, t, tOr } from "./core.js";
+import { api, fmt, h, LANG, replaceChildren, t, tOr } from "./core.js";
 import { startPage } from "./shell.js";
 
 function componentChip(name, state) {
+  if (state?.state === "absent") return null;  // not configured on this device
   const ok = state && state.ok !== false && state.paper !== "out";
   const paper = state?.paper && state.paper !== "ok" ? ` · ${t(`devices.paper.${state.paper}`)}` : "";
   return h("span", { class: `comp tag ${ok ? (paper ? "warn" : "ok") : "bad"}` }, tOr(`component.${name}`, name), paper);
 }
 
 function problemText(p) {
-  return t(`devices.problem.${p.kind}`, { component: tOr(`component.${p.component}`, p.component || ""), minutes: p.minutes ?? "" });
+  const text = t(`devices.problem.${p.kind}`, { component: tOr(`component.${p.component}`, p.component || ""), minutes: p.minutes ?? "" });
+  const said = LANG === "en" ? p.message_en || p.message : p.message;  // the driver's own words, if any
+  return said ? t("devices.problem.with_message", { problem: text, message: said }) : text;
 }
 
 function deviceRow(d) {

@@ -88,7 +88,8 @@ async function pauseWindow(w) {
   const data = await ask(dialog);
   if (!data) return;
   const detail = (data.get("detail") || "").trim();
-  await changeState(w, "pause", detail ? `${data.get("reason")}：${detail}` : data.get("reason"));
+  const reason = data.get("reason");
+  await changeState(w, "pause", detail ? t("pause.reason_with_detail", { reason, detail }) : reason);
 }
 
 async function closeWindow(w) {
