@@ -12,8 +12,8 @@ import logging
 
 from kiosk.core.intents import PrintFailed, Printed
 from kiosk.core.runner import EffectRunner
-from kiosk.documents.none_guard import protect_none
 from kiosk.documents.operations import CheckDocumentPrinter, DocumentPrinterChecked, PrintCertificate
+from kiosk.ui.refcount_guard import guard_none_refcount
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ class CertificateEffectRunner(EffectRunner):
     def __init__(self, hall, document_printer, printer=None, voice=None, assistance=None):
         super().__init__(hall, printer, voice, assistance)
         self.document_printer = document_printer
-        protect_none()
+        guard_none_refcount()
 
     def perform(self, effect):
         if isinstance(effect, PrintCertificate):

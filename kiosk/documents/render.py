@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFontDatabase, QFontMetricsF, QPageSize, QPain
 
 from kiosk.documents.certificate import CertificateDocument, DocumentTable
 from kiosk.documents.marks import FONT_FAMILY, draw_qr, draw_seal, draw_watermark, font
-from kiosk.documents.none_guard import protect_none
+from kiosk.ui.refcount_guard import guard_none_refcount
 
 PAGE_W, PAGE_H, MARGIN = 2100.0, 2970.0, 200.0
 TOP, BOTTOM = 330.0, 2970.0 - 230.0           # body area below the header, above the page number
@@ -52,7 +52,7 @@ def render_pdf(doc: CertificateDocument, path: str | Path, resolution: int = 300
 
 def paint_document(painter: QPainter, device, doc: CertificateDocument, dpi: float) -> int:
     """Draw every page of ``doc`` on an active painter over a paged device; returns the page count."""
-    protect_none()          # thousands of void Qt calls follow (kiosk/documents/none_guard.py)
+    guard_none_refcount()   # thousands of void Qt calls follow: PySide6 6.12.0 on 3.11 (kiosk/ui/refcount_guard.py)
     total = _Layout(painter, device, doc, dpi, dry=True).run()
     return _Layout(painter, device, doc, dpi, dry=False, total=total).run()
 
