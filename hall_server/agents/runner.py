@@ -103,6 +103,9 @@ def run_voice(server: str, token: str, *, sink: str | None = None, pack: str | N
                           server_now=lambda: datetime.now(timezone.utc) + offset,
                           window_zones={w["id"]: w.get("zone") for w in catalogue["windows"]})
     announcer.check_vocabulary("".join(c["prefix"] for c in catalogue["categories"]))
+    unknown = set(settings.zones) - {z["code"] for z in catalogue["zones"]}
+    if unknown:
+        log.warning("voice: zones %s are not in the hall; calls there are never announced", sorted(unknown))
     announcer.start()
     _start_heartbeat(client, f"voice@{socket.gethostname()}",
                      lambda: {"voice": {"ok": True, "sink": settings.sink, "pack": str(announcer.pack.directory)}}, stop)

@@ -5,6 +5,7 @@ import json
 import shutil
 import signal
 import threading
+from datetime import datetime
 
 from hall_server.agents import runner
 from hall_server.agents.stream import EventConsumer, SeqFile
@@ -75,6 +76,9 @@ def test_the_voice_agent_announces_calls_and_after_a_restart_only_the_missed_one
     assert agent.texts() == ["请 A002 号 到 12 号窗口 办理", "请 A003 号 到 1 号窗口 办理", "请 A003 号 到 1 号窗口 办理"]
     assert SeqFile(agent.state).load() == live_server.session("agent").get(
         f"{live_server.base_url}/api/v1/queue").json()["seq"]
+    # The announcer dates calls by the events' ``at``: it must carry its offset.
+    at = live_server.hall.store.events_since(0, 1)[0]["at"]
+    assert datetime.fromisoformat(at).utcoffset() is not None
 
 
 def test_the_voice_agent_waits_for_a_server_that_is_down(live_server, tone_pack, tmp_path, wait):
