@@ -65,32 +65,32 @@ def case_counts(hall, lo: str, hi: str) -> dict:
             "overdue": one(f"SELECT COUNT(*) AS n FROM cases WHERE {open_clause} AND deadline < ?", (now,))["n"]}
 
 
-def statistics(hall, start: date, end: date) -> dict:
-    """Everything the statistics page draws, for numbering days ``start``..``end``."""
-    lo, hi = _period(start, end)
-    tickets = load_tickets(hall, start, end)
-    evaluations = _evaluations(hall, lo, hi)
-    levels = [e["level"] for e in evaluations]
-    summary = stats.summarize(tickets, pauses=_pauses(hall, lo, hi), evaluation_levels=levels)
-    label = names(hall)
-    windows = {w["id"]: w for w in hall.store.all("SELECT id, number, name FROM windows")}
-    done = [t for t in tickets if t.state.value == "done"]
-    rated = _rated_ticket_ids(hall, lo, hi)
-    satisfaction = {**summary["satisfaction"],
-                    **figures.evaluation_rates(levels, len(done), sum(1 for t in done if t.id in rated))}
+def _named(summary: dict, label: dict, windows: dict) -> dict:
+    """The summary's per-category, per-window and per-clerk figures as lists with names."""
     return {
-        "date_from": lo, "date_to": hi, "totals": summary["totals"],
         "categories": [{"code": code, "name": label["category"].get(code, code), **f}
                        for code, f in summary["categories"].items()],
         "windows": sorted(({"id": wid, "number": windows.get(wid, {}).get("number"),
                             "name": windows.get(wid, {}).get("name", wid), **f}
                            for wid, f in summary["windows"].items()), key=lambda w: (w["number"] or 0, w["id"])),
         "clerks": [{"clerk": c, "name": label["clerk"].get(c, c), **f} for c, f in summary["clerks"].items()],
-        "satisfaction": satisfaction,
-        "hourly": stats.hourly(tickets, hall.config.hall.tzinfo),
-        "wait_histogram": figures.wait_histogram(tickets),
-        "cases": case_counts(hall, lo, hi),
     }
+
+
+def statistics(hall, start: date, end: date) -> dict:
+    """Everything the statistics page draws, for numbering days ``start``..``end``."""
+    lo, hi = _period(start, end)
+    tickets = load_tickets(hall, start, end)
+    levels = [e["level"] for e in _evaluations(hall, lo, hi)]
+    summary = stats.summarize(tickets, pauses=_pauses(hall, lo, hi), evaluation_levels=levels)
+    windows = {w["id"]: w for w in hall.store.all("SELECT id, number, name FROM windows")}
+    done = [t for t in tickets if t.state.value == "done"]
+    rated = _rated_ticket_ids(hall, lo, hi)
+    satisfaction = {**summary["satisfaction"],
+                    **figures.evaluation_rates(levels, len(done), sum(1 for t in done if t.id in rated))}
+    return {"date_from": lo, "date_to": hi, "totals": summary["totals"], **_named(summary, names(hall), windows),
+            "satisfaction": satisfaction, "hourly": stats.hourly(tickets, hall.config.hall.tzinfo),
+            "wait_histogram": figures.wait_histogram(tickets), "cases": case_counts(hall, lo, hi)}
 
 
 def daily_report(hall, day: date) -> dict:

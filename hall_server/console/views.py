@@ -42,27 +42,30 @@ def clerks(tx) -> list[dict]:
                   "WHERE role = 'counter' AND disabled = 0 ORDER BY staff_no, username")
 
 
+NO_FIGURES = {"called": 0, "served": 0, "no_show": 0, "wait_mean": None, "service_mean": None}
+
+
+def _open_pauses(tx) -> dict[str, str]:
+    return {p["window_id"]: p["started_at"] for p in tx.all(
+        "SELECT window_id, MAX(started_at) AS started_at FROM window_pauses WHERE ended_at IS NULL GROUP BY window_id")}
+
+
 def board(hall) -> dict:
     """Every window with its state, clerk, current ticket and today's figures."""
     zone_names = {z.code: z.name for z in hall.config.zones}
     kinds = {w.id: w.kind for w in hall.config.windows}
     with hall.store.transaction(hall.now()) as tx:
-        today = [rows.from_row(r) for r in tx.all("SELECT * FROM tickets WHERE day = ?", (hall.day(),))]
-        per_window = figures.window_day(today)
-        paused_since = {p["window_id"]: p["started_at"] for p in tx.all(
-            "SELECT window_id, MAX(started_at) AS started_at FROM window_pauses WHERE ended_at IS NULL GROUP BY window_id")}
-        staff = clerks(tx)
-        names = {c["username"]: c["display_name"] or c["username"] for c in staff}
-        staff_no = {c["username"]: c["staff_no"] for c in staff}
+        per_window = figures.window_day(rows.from_row(r) for r in tx.all("SELECT * FROM tickets WHERE day = ?",
+                                                                          (hall.day(),)))
+        paused_since, staff = _open_pauses(tx), clerks(tx)
+        people = {c["username"]: c for c in staff}
         windows = []
         for row in tx.all("SELECT * FROM windows ORDER BY number"):
-            view = window_view(hall, tx, row)
-            view.update(zone_name=zone_names.get(row["zone"], row["zone"]), kind=kinds.get(row["id"]),
-                        clerk_name=names.get(row["clerk"], row["clerk"]), clerk_staff_no=staff_no.get(row["clerk"]),
-                        paused_since=paused_since.get(row["id"]),
-                        today=per_window.get(row["id"], {"called": 0, "served": 0, "no_show": 0,
-                                                         "wait_mean": None, "service_mean": None}))
-            windows.append(view)
+            clerk = people.get(row["clerk"], {})
+            windows.append({**window_view(hall, tx, row), "zone_name": zone_names.get(row["zone"], row["zone"]),
+                            "kind": kinds.get(row["id"]), "clerk_name": clerk.get("display_name") or row["clerk"],
+                            "clerk_staff_no": clerk.get("staff_no"), "paused_since": paused_since.get(row["id"]),
+                            "today": per_window.get(row["id"], NO_FIGURES)})
         waiting = sum(rows.waiting_by_category(tx).values())
     states = [w["state"] for w in windows]
     return {"time": iso(hall.now()), "day": hall.day(), "windows": windows, "clerks": staff,
@@ -81,29 +84,42 @@ def _waiting_ticket(hall, ticket, now, window_names: dict, position: int) -> dic
             "real_name": ticket.person_hash is not None, "position": position}
 
 
-def queues(hall) -> dict:
-    """Each category's line with its alarms, and the waiting tickets in line order."""
+def _lines(hall, tx, waiting, now) -> list[dict]:
+    """Each category's line: counts, longest wait, estimate, open windows."""
+    lines = []
+    for code, category in hall.categories.items():
+        line = figures.category_line(code, waiting, now)
+        lines.append({"code": code, "name": category.name, "prefix": category.prefix, **line,
+                      "est_wait_min": estimate_minutes(hall, tx, code, line["waiting"]),
+                      "open_windows": open_windows_for(tx, code)})
+    return lines
+
+
+def queue_lines(hall) -> tuple[list[dict], list, list[rules.Alarm]]:
+    """(category lines with their alarm kinds, waiting tickets in line order, alarms)."""
     now = hall.now()
-    limits = thresholds(hall)
     with hall.store.transaction(now) as tx:
         waiting = figures.line_order(rows.waiting(tx))
-        window_names = {w["id"]: w["name"] for w in tx.all("SELECT id, name FROM windows")}
-        categories = []
-        for code, rules_ in hall.categories.items():
-            line = figures.category_line(code, waiting, now)
-            categories.append({"code": code, "name": rules_.name, "prefix": rules_.prefix, **line,
-                               "est_wait_min": estimate_minutes(hall, tx, code, line["waiting"]),
-                               "open_windows": open_windows_for(tx, code)})
-    found = rules.queue_alarms(categories, limits)
-    for category in categories:
-        category["alarms"] = [a.kind for a in found if a.target == category["code"]]
+        lines = _lines(hall, tx, waiting, now)
+    found = rules.queue_alarms(lines, thresholds(hall))
+    for line in lines:
+        line["alarms"] = [a.kind for a in found if a.target == line["code"]]
+    return lines, waiting, found
+
+
+def queues(hall) -> dict:
+    """Each category's line with its alarms, and the waiting tickets grouped by
+    category in line order, each with its place in its line."""
+    now, limits = hall.now(), thresholds(hall)
+    lines, waiting, found = queue_lines(hall)
+    window_names = {w["id"]: w["name"] for w in hall.store.all("SELECT id, name FROM windows")}
     order = {code: index for index, code in enumerate(hall.categories)}
-    tickets, seen = [], {}
+    tickets, places = [], {}
     for ticket in sorted(waiting, key=lambda t: order.get(t.category, len(order))):  # stable: line order kept
-        seen[ticket.category] = seen.get(ticket.category, 0) + 1
-        tickets.append(_waiting_ticket(hall, ticket, now, window_names, seen[ticket.category]))
+        places[ticket.category] = places.get(ticket.category, 0) + 1
+        tickets.append(_waiting_ticket(hall, ticket, now, window_names, places[ticket.category]))
     return {"time": iso(now), "thresholds": {"wait_minutes": limits.wait_minutes, "queue_length": limits.queue_length},
-            "categories": categories, "tickets": tickets, "alarms": [a.as_dict() for a in found]}
+            "categories": lines, "tickets": tickets, "alarms": [a.as_dict() for a in found]}
 
 
 def devices(hall) -> dict:
@@ -136,18 +152,14 @@ def open_cases(hall) -> list[dict]:
 
 def all_alarms(hall) -> dict:
     """Every alarm now: queues, devices, help requests, cases; alarms before warnings."""
-    now = hall.now()
-    limits = thresholds(hall)
-    found = [*(rules.Alarm(**{k: a[k] for k in ("kind", "level", "target", "message", "message_en", "params")})
-               for a in queues(hall)["alarms"]),
-             *rules.device_alarms(devices(hall)["devices"], now, limits),
-             *rules.help_alarms(help_requests(hall, "open"), now, limits),
-             *rules.case_alarms(open_cases(hall), now, limits)]
-    ranked = rules.ranked(found)
+    now, limits = hall.now(), thresholds(hall)
+    found = rules.ranked([*queue_lines(hall)[2], *rules.device_alarms(devices(hall)["devices"], now, limits),
+                          *rules.help_alarms(help_requests(hall, "open"), now, limits),
+                          *rules.case_alarms(open_cases(hall), now, limits)])
     counts: dict[str, int] = {}
-    for alarm in ranked:
+    for alarm in found:
         counts[alarm.kind] = counts.get(alarm.kind, 0) + 1
-    return {"time": iso(now), "alarms": [a.as_dict() for a in ranked], "counts": counts}
+    return {"time": iso(now), "alarms": [a.as_dict() for a in found], "counts": counts}
 
 
 def case_details(hall) -> dict:
