@@ -162,6 +162,11 @@ class QrCode(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setObjectName("Qr")
 
+    def clear(self) -> None:
+        """Forget the code too (the wipe), so the same payload is drawn again next time."""
+        self.payload = ""
+        super().clear()
+
     def set_payload(self, text: str) -> None:
         if text == self.payload:
             return

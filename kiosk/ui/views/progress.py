@@ -61,7 +61,7 @@ class ProgressResultView(View):
         self.panel, box = card()
         self.number = label("", "BigNumber", wrap=False, align=CENTER)
         self.state = label("", "Prompt", align=CENTER)
-        self.facts = label("", "Body", align=CENTER)
+        self.facts = label("", "Heading", align=CENTER)
         self.hint = label("", "Muted", align=CENTER)
         for widget in (self.number, self.state, self.facts, self.hint):
             box.addWidget(widget)

@@ -71,7 +71,7 @@ class TicketView(View):
         self.name = label("", "Muted", align=CENTER)
         for widget in (self.caption, self.number, self.service, self.facts, self.name):
             panel_box.addWidget(widget)
-        self.qr = QrCode(240)
+        self.qr = QrCode(300)
         self.qr_caption = label("", "Hint", align=CENTER)
         self.notice = NoticeBox()
         self.reprint = button("", "", lambda: self.send(RetryPrint()))
