@@ -68,7 +68,15 @@ export async function startPage({ refresh, events = [], interval = 30000 }) {
     return new Promise(() => {});
   }
   wireHeader(user);
-  const context = await api("GET", "/console/context");
+  let context;
+  try {
+    context = await api("GET", "/console/context");
+  } catch (err) {
+    // A session that is not a manager's any more (403) starts over at the login page.
+    toast(err.message, "error");
+    if (err.status === 403) { session.clear(); toLogin(); }
+    return new Promise(() => {});
+  }
   document.getElementById("hall-name").textContent = context.hall;
   let timer = null;
   let running = Promise.resolve();
