@@ -29,6 +29,7 @@ from kiosk.documents.render import paint_document
 
 log = logging.getLogger(__name__)
 FINISHED_BAD = {"canceled", "cancelled", "aborted"}
+PDF_RASTER_DPI = 300
 
 
 @dataclass(frozen=True)
@@ -151,10 +152,22 @@ def _paint_pdf(painter: QPainter, printer: QPrinter, path: Path) -> int:
     pdf = QPdfDocument()
     if pdf.load(str(path)) != QPdfDocument.Error.None_:
         raise OSError(f"cannot read {path.name}")
-    target = printer.pageLayout().fullRectPixels(printer.resolution())
+    target = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
+    # Pages become images: 300 dpi is print quality; the printer's own 1200 dpi would
+    # mean a 550 MB bitmap per A4 page.
+    size = printer.pageLayout().fullRectPixels(PDF_RASTER_DPI).size()
     for index in range(pdf.pageCount()):
         if index:
             printer.newPage()
-        image = pdf.render(index, QSize(target.width(), target.height()))
-        painter.drawImage(QRectF(target), image)
+        painter.drawImage(target, pdf.render(index, QSize(size.width(), size.height())))
     return pdf.pageCount()
+
+
+def print_document(doc: CertificateDocument, printer_name: str | None = None, **options) -> PrintOutcome:
+    """Print ``doc`` on ``printer_name`` (default printer when None); ``options`` as CertificatePrinter."""
+    return CertificatePrinter(printer_name, **options).print_document(doc)
+
+
+def print_pdf(path: str | Path, printer_name: str | None = None, **options) -> PrintOutcome:
+    """Print an existing PDF on ``printer_name``; ``options`` as CertificatePrinter."""
+    return CertificatePrinter(printer_name, **options).print_pdf(path)

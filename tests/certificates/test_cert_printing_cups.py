@@ -138,3 +138,23 @@ def test_an_unknown_printer_is_reported_missing(cups, qapp, document):
     outcome = CertificatePrinter("hallterm-no-such-printer").print_document(document)
     assert (outcome.ok, outcome.code, outcome.message) == (False, "printer_missing", "找不到证明打印机")
     assert printer_status("hallterm-no-such-printer").problem[0] == "printer_missing"
+
+
+def test_an_existing_pdf_prints_page_by_page_through_qtpdf(cups, qapp, document, pdf, tmp_path, monkeypatch):
+    from kiosk.documents import printing
+    from kiosk.documents.printing import print_pdf
+    from kiosk.documents.render import render_pdf
+    monkeypatch.setattr(printing, "PDF_RASTER_DPI", 150)         # enough for the QR code, and quick
+    source = render_pdf(document, tmp_path / f"again-{document.doc_no}.pdf")
+    out_dir = cups_pdf_output_dir()
+    before = set(out_dir.glob(f"*again-{document.doc_no}*.pdf")) if out_dir.exists() else set()
+    outcome = print_pdf(source, PDF_QUEUE, wait_s=45, poll_s=0.3)
+    assert outcome.ok and outcome.confirmed and outcome.pages == 1, outcome
+    deadline = time.monotonic() + 20
+    while not (set(out_dir.glob(f"*again-{document.doc_no}*.pdf")) - before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [printed] = set(out_dir.glob(f"*again-{document.doc_no}*.pdf")) - before
+    try:
+        assert pdf.qr_codes(printed, tmp_path) == [document.verify_url]
+    finally:
+        printed.unlink()
