@@ -162,16 +162,6 @@ def page(browser):
     _no_problems(tab)
 
 
-def login(tab, site: HallSite, page: str = "windows") -> None:
-    """Sign in as the manager through the login form and wait for ``page`` to load."""
-    tab.goto(site.url(f"login?next=/console/{page}"))
-    tab.fill("#username", "manager")
-    tab.fill("#password", PASSWORD)
-    tab.click("#login-submit")
-    tab.wait_for_url(f"**/console/{page}")
-    tab.wait_for_selector("body[data-loaded=true]")
-
-
 def open_page(tab, site: HallSite, page: str) -> None:
     """Go to a console page of a signed-in tab and wait until its data is shown."""
     tab.goto(site.url(page))
