@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Iterable
 
+from hall_server.domain.cases import SETTLED_STATES
+
 WARNING, ALARM = "warning", "alarm"
-OPEN_CASE_STATES_EXCLUDED = frozenset({"closed", "appeal_upheld"})
+# A case whose deadline clock has stopped (answered, appeal upheld, closed) raises no
+# alarm: the same states the case loop treats as settled.
+OPEN_CASE_STATES_EXCLUDED = SETTLED_STATES
 
 
 @dataclass(frozen=True)

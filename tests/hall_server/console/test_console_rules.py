@@ -84,7 +84,7 @@ def test_cases_overdue_due_soon_or_quiet():
         return {"id": state + str(hours), "state": state, "deadline": (NOW + timedelta(hours=hours)).isoformat(),
                 "ticket_number": "A001"}
     found = alarms.case_alarms([case("pending_verify", -1), case("rectifying", 23), case("replied", 25),
-                                case("closed", -10), case("appeal_upheld", -10)], NOW, LIMITS)
+                                case("closed", -10), case("appeal_upheld", -10), case("replied", -5)], NOW, LIMITS)
     assert [(a.kind, a.target) for a in found] == [("case_overdue", "pending_verify-1"), ("case_due_soon", "rectifying23")]
     quiet = alarms.case_alarms([case("rectifying", 1)], NOW, alarms.Thresholds(case_due_hours=0))
     assert quiet == []
