@@ -28,6 +28,14 @@ STATUS_BY_CODE = {
     "rate_limited": 429,
     "storage_error": 503,
     "internal": 500,
+    # certificates (docs/certificates.md)
+    "card_required": 422,
+    "reader_not_trusted": 403,
+    "unknown_certificate_type": 404,
+    "certificate_refused": 409,
+    "provider_unavailable": 424,
+    "reprint_not_allowed": 409,
+    "token_invalid": 400,
 }
 
 
