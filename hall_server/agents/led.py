@@ -52,6 +52,7 @@ class LedPresenter:
         self.settings = settings
         self.windows = {w["id"]: _Window(int(w["number"]), w.get("led_address"), w.get("state", "open"))
                         for w in windows}
+        self.strip: Show | None = None
 
     @property
     def addresses(self) -> list[int]:
@@ -70,10 +71,16 @@ class LedPresenter:
             window.state = view.get("state", window.state)
             window.ticket_id, window.number_shown = ticket.get("id"), ticket.get("number")
             window.serving = ticket.get("state") in ("serving", "suspended")
-        out = {w.address: self._window_show(w) for w in self.windows.values() if w.address}
         calls = snapshot.get("recent_calls") or []
-        if self.settings.strip_address and calls:
-            out[self.settings.strip_address] = self._call_show(calls[0]["number"], calls[0]["window_number"])
+        if calls:
+            self.strip = self._call_show(calls[0]["number"], calls[0]["window_number"])
+        return self.current()
+
+    def current(self) -> dict[int, Show]:
+        """What every screen should show now."""
+        out = {w.address: self._window_show(w) for w in self.windows.values() if w.address}
+        if self.settings.strip_address and self.strip:
+            out[self.settings.strip_address] = self.strip
         return out
 
     def apply(self, event) -> dict[int, Show]:
@@ -84,9 +91,8 @@ class LedPresenter:
             return {}
         if kind in ("ticket.called", "ticket.recalled"):
             window.ticket_id, window.number_shown, window.serving = data.get("id"), data.get("number"), False
-            out = {self.settings.strip_address: self._call_show(data["number"], window.number)} \
-                if self.settings.strip_address else {}
-            return self._for(window) | out
+            self.strip = self._call_show(data["number"], window.number)
+            return self._for(window) | ({self.settings.strip_address: self.strip} if self.settings.strip_address else {})
         if kind in ("ticket.serving", "ticket.suspended") and data.get("id") == window.ticket_id:
             window.serving = True
         elif (kind in ENDED or kind == "ticket.transferred") and data.get("id") == window.ticket_id:
@@ -178,4 +184,9 @@ class LedAgent:
 
     def handle(self, event) -> None:
         for address, show in self.presenter.apply(event).items():
+            self.feed.put(address, show)
+
+    def resend(self) -> None:
+        """Send every screen its text again (after the bus came back)."""
+        for address, show in self.presenter.current().items():
             self.feed.put(address, show)

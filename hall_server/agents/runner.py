@@ -14,13 +14,12 @@ import socket
 import subprocess
 import sys
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from hall_server.agents.errors import AgentError
 from hall_server.agents.led import LedAgent, LedPresenter
-from hall_server.agents.stream import AgentClient, EventConsumer, SeqFile, default_state_file
+from hall_server.agents.stream import AgentClient, EventConsumer, SeqFile, ServerClock, default_state_file
 from hall_server.agents.voice import Announcer
 from hall_server.agents.voicepack import VoicePack, default_pack_dir
 from hall_server.config.agents import LedSettings, VoiceSettings
@@ -96,11 +95,10 @@ def run_voice(server: str, token: str, *, sink: str | None = None, pack: str | N
     if hall_settings is None:
         return 0
     settings = voice_settings(hall_settings, sink=sink, pack=pack, zones=zones)
-    offset = client.clock_offset()
+    clock = ServerClock(client)
     catalogue = client.hall()
     announcer = Announcer(load_pack(settings.pack_dir), make_sink(settings.sink), settings,
-                          call_template=hall_settings["call_text"],
-                          server_now=lambda: datetime.now(timezone.utc) + offset,
+                          call_template=hall_settings["call_text"], server_now=clock.now, resync=clock.refresh,
                           window_zones={w["id"]: w.get("zone") for w in catalogue["windows"]})
     announcer.check_vocabulary("".join(c["prefix"] for c in catalogue["categories"]))
     unknown = set(settings.zones) - {z["code"] for z in catalogue["zones"]}
@@ -125,9 +123,6 @@ def led_settings(hall_settings: dict, *, bus: str | None, vendor: str | None, st
 def run_led(server: str, token: str, *, bus: str | None = None, vendor: str | None = None,
             strip: int | None = None, state: Path | None = None, stop: threading.Event | None = None) -> int:
     """The LED agent: screens follow the hall until ``stop``; returns the last handled seq."""
-    from drivers.led.driver import LedBus
-    from drivers.led.protocol import TextPolicy
-
     stop = stop or stop_on_signals()
     client = AgentClient(server, token)
     hall_settings = wait_for(stop, client.settings, "led")
@@ -136,10 +131,7 @@ def run_led(server: str, token: str, *, bus: str | None = None, vendor: str | No
     settings = led_settings(hall_settings, bus=bus, vendor=vendor, strip=strip)
     if not settings.bus_url:
         raise AgentError("没有配置 LED 总线（[agents.led] bus_url 或 --bus）", "no LED bus configured ([agents.led] bus_url or --bus)")
-    presenter = LedPresenter(settings, client.hall()["windows"])
-    screens = LedBus(settings.bus_url, vendor=settings.vendor, addresses=presenter.addresses or (1,),
-                     text_policy=TextPolicy(settings.encoding, "replace"), frame_gap=settings.frame_gap_ms / 1000).start()
-    agent = LedAgent(screens, presenter)
+    screens, agent = build_led(settings, client.hall()["windows"])
     _start_heartbeat(client, f"led@{socket.gethostname()}", lambda: {"led": screens.status.as_component()}, stop)
     try:
         snapshot = wait_for(stop, client.queue, "led")
@@ -153,6 +145,28 @@ def run_led(server: str, token: str, *, bus: str | None = None, vendor: str | No
     finally:
         agent.feed.wait_idle(2.0)
         screens.stop()
+
+
+def build_led(settings: LedSettings, windows: list[dict], **bus_options) -> tuple["LedBus", LedAgent]:
+    """The started bus and the agent; after the bus comes back (cable, power) every
+    screen is sent its text again: a screen that lost power forgets what it showed."""
+    from drivers.led.driver import LedBus
+    from drivers.led.protocol import TextPolicy
+
+    presenter = LedPresenter(settings, windows)
+    holder: list[LedAgent] = []
+
+    def status_changed(status) -> None:
+        # Called on the bus's worker thread before it takes frames: resend from another thread.
+        if status.state == "ok" and holder:
+            threading.Thread(target=lambda: screens.wait_connected(5) and holder[0].resend(),
+                             name="led-resend", daemon=True).start()
+
+    screens = LedBus(settings.bus_url, vendor=settings.vendor, addresses=presenter.addresses or (1,),
+                     text_policy=TextPolicy(settings.encoding, "replace"), frame_gap=settings.frame_gap_ms / 1000,
+                     on_status=status_changed, **bus_options)
+    holder.append(LedAgent(screens, presenter))
+    return screens.start(), holder[0]
 
 
 def spawn_demo_agents(base_url: str, token: str, data_dir: Path, *, led_bus: str = "emu://led?vendor=shuangse",

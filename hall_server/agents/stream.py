@@ -44,6 +44,26 @@ class AgentClient(HallClient):
         return server - datetime.now(timezone.utc)
 
 
+class ServerClock:
+    """The hall server's time as seen from here: local time plus an offset read from
+    ``/health`` (the demo hall runs on a shifted clock, and a PC's clock may be off)."""
+
+    def __init__(self, client: AgentClient):
+        self.client = client
+        self.offset = timedelta(0)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the offset again (kept as it was if the server does not answer)."""
+        try:
+            self.offset = self.client.clock_offset()
+        except (HallUnreachable, HallApiError, KeyError, ValueError) as exc:
+            log.info("server clock not read: %s", exc)
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self.offset
+
+
 class SeqFile:
     """The last handled seq, in a JSON file written by replace (never half-written)."""
 

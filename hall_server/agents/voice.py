@@ -66,11 +66,13 @@ class Announcer:
 
     def __init__(self, pack: VoicePack, sink: AudioSink, settings: VoiceSettings | None = None, *,
                  call_template: str = DEFAULT_CALL_TEXT, server_now: Callable[[], datetime] | None = None,
-                 window_zones: dict[str, str] | None = None):
+                 resync: Callable[[], None] | None = None, window_zones: dict[str, str] | None = None):
+        """``server_now`` gives the hall server's time (to drop stale calls); ``resync`` reads
+        it again before a call is dropped, in case the server's clock moved (a restart)."""
         self.pack, self.sink = pack, sink
         self.settings = settings or VoiceSettings()
         self.template = call_template
-        self.server_now = server_now
+        self.server_now, self.resync = server_now, resync
         self.window_zones = window_zones or {}
         self.spoken: deque[Announcement] = deque(maxlen=50)
         self.prepared_hits = self.prepared_misses = 0
@@ -128,6 +130,9 @@ class Announcer:
         if zones and self.window_zones.get(event.data.get("window_id")) not in zones:
             return False
         age = self._age_seconds(event.at)
+        if age is not None and age > self.settings.max_age_seconds and self.resync:
+            self.resync()
+            age = self._age_seconds(event.at)
         if age is not None and age > self.settings.max_age_seconds:
             log.info("not announcing %s at seq %d: %.0f s old", event.data.get("number"), event.seq, age)
             return False

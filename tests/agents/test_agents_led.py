@@ -12,6 +12,7 @@ from drivers.led.emulator import LedBusEmulator
 from drivers.led.protocol import Colour
 from hall_server.agents import runner
 from hall_server.agents.led import LedPresenter, ScreenFeed, Show
+from hall_server.agents.runner import build_led
 from hall_server.config.agents import LedSettings
 from kiosk.core.event_stream import HallEvent
 
@@ -146,3 +147,20 @@ def test_the_led_agent_follows_the_hall_on_emulated_screens(live_server, screens
     assert all(f.command.valid for f in emulator.frames)
     gaps = [b.at - a.at for a, b in zip(emulator.frames, emulator.frames[1:])]
     assert min(gaps) >= 0.09                              # the bus gap (devices.md §3.4) held
+
+
+def test_after_the_bus_comes_back_every_screen_is_sent_its_text_again(screens, wait):
+    emulator, host = screens
+    settings = LedSettings(bus_url=host.path, strip_address=9, frame_gap_ms=20)
+    bus, agent = build_led(settings, WINDOWS, backoff=(0.05, 0.2), check_interval=None)
+    try:
+        agent.handle(event("ticket.called", id="t1", number="A001", window_id="w1"))
+        wait(lambda: emulator.shown.get(1) == "请A001号到1号窗口" and emulator.shown.get(2) == "12号窗口"
+             and emulator.shown.get(9) == "请A001号到1号窗口")
+        host.unplug()
+        wait(lambda: bus.status.state != "ok")
+        emulator.shown.clear()                     # the screens lost power with the cable
+        host.replug()
+        wait(lambda: emulator.shown == {1: "请A001号到1号窗口", 2: "12号窗口", 9: "请A001号到1号窗口"})
+    finally:
+        bus.stop()

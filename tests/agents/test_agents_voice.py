@@ -149,6 +149,22 @@ def test_a_stale_call_is_not_spoken_but_a_fresh_one_is(pack):
     assert announcer.handle(call(2, "A002", 1, at=NOW + timedelta(seconds=80))) is not None
 
 
+def test_a_call_that_only_looks_stale_is_checked_against_the_server_clock_again(pack):
+    skew = [timedelta(minutes=30)]               # the server restarted on a clock half an hour back
+    reads = []
+
+    def resync():
+        reads.append(1)
+        skew[0] = timedelta(0)
+
+    announcer = Announcer(pack, make_sink("none"), VoiceSettings(max_age_seconds=60),
+                          server_now=lambda: NOW + skew[0], resync=resync)
+    assert announcer.handle(call(1, "A001", 1, at=NOW + timedelta(seconds=10))) is not None
+    assert reads == [1]
+    assert announcer.handle(call(2, "A002", 1, at=NOW - timedelta(minutes=10))) is None   # really stale
+    assert reads == [1, 1]
+
+
 def test_a_zone_speaker_announces_only_its_zones_windows(pack):
     announcer = Announcer(pack, make_sink("none"), VoiceSettings(zones=["Z2"]),
                           window_zones={"w1": "Z1", "w3": "Z2"})
