@@ -96,6 +96,8 @@ def make_app(argv: list[str] | None = None):
     guard_none_refcount()
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("hallterm-kiosk")
+    from kiosk.resources import load_fonts
+    load_fonts()       # fonts a build carries in assets/fonts (docs/packaging.md "Fonts")
     font = QFont("Noto Sans CJK SC")
     font.setPixelSize(26)
     app.setFont(font)

@@ -29,6 +29,7 @@ from kiosk.counter.ui.dialogs import LoginDialog
 from kiosk.counter.ui.session import Bootstrap, Session, bootstrap
 from kiosk.counter.ui.style import CONSOLE_QSS
 from kiosk.counter.ui.translations import Translations
+from kiosk.resources import load_fonts
 
 log = logging.getLogger("kiosk.counter")
 
@@ -220,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.language:
         config = config.model_copy(update={"counter": config.counter.model_copy(update={"language": args.language})})
     qt = QApplication.instance() or QApplication(sys.argv[:1])
+    load_fonts()       # fonts a build carries in assets/fonts (docs/packaging.md "Fonts")
     qt.setFont(QFont("Noto Sans CJK SC", 11))
     app = CounterApp(config, token, config_path=args.config, auto_login=auto_login,
                      windowed=args.windowed or args.demo, translations=Translations(qt))
