@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
 from datetime import date
 
 # GB 11643-1999 check character: ISO 7064 MOD 11-2 (domain.md §5.1 ID-02).
@@ -74,6 +75,11 @@ def mask_id(number: str) -> str:
     return "*" * len(n)
 
 
+# Unicode control, format and surrogate categories; private-use stays (a reader may map a
+# rare character of a name there).
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
+
+
 def _is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f"
 
@@ -82,8 +88,10 @@ def mask_name(name: str) -> str:
     """Mask a name for screens and tickets. Chinese: keep the surname, one ``*`` per
     other character (张三 → 张*, 张三丰 → 张**, 欧阳娜娜 → 欧阳**; a minority name's
     ``·`` stays: 买买提·艾力 → 买**·**). Other scripts: keep the first word and add
-    ``*`` (Maria Garcia → Maria*); a single word keeps its first letter (Maria → M*)."""
-    name = name.strip()
+    ``*`` (Maria Garcia → Maria*); a single word keeps its first letter (Maria → M*).
+    Invisible controls of a typed name (bidi overrides, zero-width marks, NUL) are
+    dropped first: they would hide the surname or flip the text on screens and paper."""
+    name = "".join(c for c in name if unicodedata.category(c) not in _INVISIBLE).strip()
     if not name:
         return ""
     if _is_cjk(name[0]):
