@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -109,6 +109,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         texts = {404: ("not_found", "没有这个地址", "no such address"),
+                 413: ("too_large", "请求内容过大", "request body too large"),
                  405: ("invalid_input", "不支持此请求方法", "method not allowed")}
         code, zh, en = texts.get(exc.status_code, ("invalid_input", "请求无法处理", str(exc.detail)))
         return _error(exc.status_code, code, zh, en)
@@ -148,7 +149,9 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise HallError("too_large", "请求内容过大", "request body too large")
+                # An HTTPException: FastAPI passes it through its body parsing (any other
+                # error there becomes a 400 "error parsing the body").
+                raise HTTPException(413, "request body too large")
             return message
 
         return await self.app(scope, counted, send)
