@@ -42,8 +42,8 @@ def route_roles():
 
 
 def seeded_hall(data_dir: Path):
-    """The example hall on a fake clock with a token per role (counter at w01) and a
-    morning's worth of state: waiting, called, finished and rated tickets."""
+    """The example hall on a fake clock with a token per role (the counter at w01) and a
+    manager who can log in."""
     hall = build_hall(Settings(config_path=runner_module.EXAMPLE_HALL, data_dir=data_dir, clock=FakeClock(MONDAY_10)))
     with hall.store.transaction(hall.now()) as tx:
         tokens = {role: auth.create_device_token(tx, f"dev-{role}", role, "w01" if role == "counter" else None)
