@@ -1,48 +1,73 @@
 """The live event hub: wakes stream subscribers when events are committed.
 
-Subscribers always read events by ``seq`` (from a ring of recent events, else from
-the database), so replay after a reconnect and live delivery are the same path and
-nothing can be skipped. A slow poll of the database also catches events written by
-another process (an admin command).
+Subscribers always read events by ``seq`` — from a ring of recent events, else from
+the database — so replay after a reconnect and live delivery are one path and
+nothing can be skipped. Each event's Server-Sent-Events frame is encoded once and
+the same bytes go to every subscriber (a hall may have hundreds of screens). One
+shared poll of the database catches events written by another process (an admin
+command), so a display never misses those either.
 """
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+import json
 
 from hall_server.store import Store
 
+Frame = tuple[int, bytes]  # (seq, encoded SSE frame)
+
+
+def encode(event: dict) -> Frame:
+    """The SSE frame of one event: ``id``, ``event`` and the whole event as ``data``."""
+    data = json.dumps(event, ensure_ascii=False)
+    return event["seq"], f"id: {event['seq']}\r\nevent: {event['type']}\r\ndata: {data}\r\n\r\n".encode()
+
 
 class EventHub:
-    def __init__(self, store: Store, ring_size: int = 5000):
+    def __init__(self, store: Store, ring_size: int = 5000, poll_seconds: float = 1.0):
         self.store = store
-        self._ring: deque[dict] = deque(maxlen=ring_size)
+        self.ring_size = ring_size
+        self.poll_seconds = poll_seconds
+        self._ring: list[Frame] = []  # contiguous seqs: _ring[i][0] == _ring[0][0] + i
         self._last_seq = store.last_seq()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self._poller: asyncio.Task | None = None
+        self.closed = False
         store.on_commit(self._committed)
 
-    closed = False
+    # -- life cycle ---------------------------------------------------------
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._wake = asyncio.Event()
+        self._poller = loop.create_task(self._poll_other_writers())
 
     def close(self) -> None:
         """Shutting down: wake every stream so it ends and the server can stop."""
         self.closed = True
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._notify)
-
-    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._wake = asyncio.Event()
+            if self._poller is not None:
+                self._loop.call_soon_threadsafe(self._poller.cancel)
 
     @property
     def last_seq(self) -> int:
         return self._last_seq
 
+    # -- writing side -------------------------------------------------------
     def _committed(self, events: list[dict]) -> None:
-        self._ring.extend(events)
+        for event in events:
+            if self._ring and event["seq"] != self._ring[-1][0] + 1:
+                self._ring.clear()  # a gap (another process wrote): start a new contiguous run
+            self._ring.append(encode(event))
+        if len(self._ring) > self.ring_size:
+            del self._ring[: len(self._ring) - self.ring_size // 2]
         self._last_seq = max(self._last_seq, events[-1]["seq"])
+        self._wake_soon()
+
+    def _wake_soon(self) -> None:
         loop = self._loop
-        if loop is None or self._wake is None:
+        if loop is None:
             return
         try:
             running = asyncio.get_running_loop()
@@ -58,20 +83,32 @@ class EventHub:
         if wake:
             wake.set()
 
-    def since(self, seq: int, limit: int = 500) -> list[dict]:
-        """Events after ``seq``; from the ring only when it holds them without a gap
-        (another process's events are in the database, not the ring)."""
-        found = [e for e in self._ring if e["seq"] > seq][:limit]
-        if found and found[0]["seq"] == seq + 1 and found[-1]["seq"] - found[0]["seq"] == len(found) - 1:
-            return found
+    async def _poll_other_writers(self) -> None:
+        while not self.closed:
+            await asyncio.sleep(self.poll_seconds)
+            latest = self.store.last_seq()
+            if latest > self._last_seq:
+                self._last_seq = latest
+                self._notify()
+
+    # -- reading side -------------------------------------------------------
+    def since(self, seq: int, limit: int = 500) -> list[Frame]:
+        """Frames after ``seq``, from the ring when it holds them, else the database."""
+        if seq >= self._last_seq:
+            return []
+        if self._ring:
+            first = self._ring[0][0]
+            if first <= seq + 1 <= self._ring[-1][0]:
+                start = seq + 1 - first
+                return self._ring[start:start + limit]
+        return [encode(e) for e in self.store.events_since(seq, limit)]
+
+    def events_since(self, seq: int, limit: int = 500) -> list[dict]:
+        """Decoded events after ``seq`` (for in-process consumers and tests)."""
         return self.store.events_since(seq, limit)
 
-    async def wait(self, seq: int, timeout: float) -> None:
-        """Return when an event after ``seq`` may exist, or after ``timeout``."""
+    async def wait(self, seq: int) -> None:
+        """Return when an event after ``seq`` exists or the hub closes."""
         if self._last_seq > seq or self._wake is None or self.closed:
             return
-        try:
-            await asyncio.wait_for(self._wake.wait(), timeout)
-        except asyncio.TimeoutError:
-            latest = self.store.last_seq()  # another process may have written
-            self._last_seq = max(self._last_seq, latest)
+        await self._wake.wait()
