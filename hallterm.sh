@@ -69,10 +69,16 @@ ensure_voice_pack() {
   fi
 }
 
+ensure_translations() {
+  # Qt .qm files are built from the .ts sources (they are not committed).
+  "$VENV/bin/python" -m kiosk.ui.translations build || say "翻译文件生成失败 / building translations failed"
+}
+
 setup() {
   ensure_debian_packages
   ensure_venv
   ensure_voice_pack
+  ensure_translations
 }
 
 cmd=${1:-}

@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from hall_server.agents.runner import spawn_demo_agents
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,10 +38,7 @@ def wait_for(path: Path, server: subprocess.Popen, timeout: float = 60.0) -> dic
 
 def companions(creds_file: Path, creds: dict, with_display: bool) -> list[tuple[list[str], str]]:
     """The processes that run beside the server, each only if its module exists."""
-    base, tokens = creds["base_url"], creds["tokens"]
     parts = []
-    if importlib.util.find_spec("hall_server.agents.__main__"):
-        parts.append((["-m", "hall_server.agents", "voice", "--server", base, "--token", tokens["agent"]], "voice agent"))
     if with_display and importlib.util.find_spec("kiosk.__main__"):
         parts.append((["-m", "kiosk", "--demo", "--credentials", str(creds_file)], "kiosk"))
     if with_display and importlib.util.find_spec("kiosk.counter.__main__"):
@@ -63,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         creds = wait_for(creds_file, children[0])
         with_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and not args.no_gui
+        print("[demo] 启动 / starting voice and LED agents (emulated LED bus; logs in agents/)", flush=True)
+        children.extend(spawn_demo_agents(creds["base_url"], creds["tokens"]["agent"], data_dir))
         for cmd, name in companions(creds_file, creds, with_display):
             children.append(spawn(cmd, name))
         base = creds["base_url"]

@@ -128,7 +128,8 @@ def test_demo_hall_orchestrator_starts_the_server_and_stops_everything(tmp_path)
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0
-    assert "/display?token=" in out and "/console" in out
+    assert "/display?token=" in out and "/console" in out and "agents" in out
+    assert (data / "agents" / "voice.log").exists() and (data / "agents" / "led.log").exists()
     with socket.socket() as s:  # the server child is gone too: the port is free again
         s.bind(("127.0.0.1", port))
 
