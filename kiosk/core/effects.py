@@ -75,6 +75,16 @@ class FetchTicketStatus:
 
 
 @dataclass(frozen=True)
+class FetchTicketByNumber:
+    """Today's ticket with a typed number (``GET /tickets/lookup?number=``): the same public view."""
+
+    number: str
+
+    def perform(self, hall: HallPort) -> Mapping:
+        return hall.ticket_by_number(self.number)
+
+
+@dataclass(frozen=True)
 class FetchQueue:
     purpose: str = ""
 
@@ -94,7 +104,8 @@ class SubmitEvaluation:
                              channel="kiosk", request_id=self.request_id)
 
 
-ServerOp = IssueTicket | CheckIn | CheckInByCard | FetchTicketStatus | FetchQueue | SubmitEvaluation
+ServerOp = (IssueTicket | CheckIn | CheckInByCard | FetchTicketStatus | FetchTicketByNumber | FetchQueue
+            | SubmitEvaluation)
 
 
 # --- effects ---------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""进度查询: scan the receipt's QR code (exact status by status token) or type the number.
+"""进度查询: scan the receipt's QR code or type the number; both give the exact status.
 
-A typed number has no token, and API.md offers no lookup by number, so the kiosk
-answers from the live queue snapshot: "called to window 5" when the number is among
-the recent calls, otherwise the waiting count and estimate of its category, marked
-as approximate (``exact=False``) with a hint to scan the receipt instead.
+A scanned receipt is looked up by its status token (``GET /ticket-status/{token}``),
+a typed number by today's number (``GET /tickets/lookup?number=A023``); the server
+answers both with the same public view (number, state, people ahead, estimate,
+window once called — nothing personal). Only a scanned receipt may go on to rate
+the service: a number is public (it is on the hall display), the receipt is the
+resident's own.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar, Mapping
 
 from kiosk.core import messages, scan
-from kiosk.core.effects import CallServer, FetchQueue, FetchTicketStatus
+from kiosk.core.effects import CallServer, FetchTicketByNumber, FetchTicketStatus
 from kiosk.core.errors import HallApiError
 from kiosk.core.intents import Back, CodeScanned, Evaluate, ServerFailed, ServerReplied, SubmitText, UseKeypad
 from kiosk.core.messages import Notice
@@ -20,7 +22,7 @@ from kiosk.core.screens import FlowContext, Screen, Step, home_screen
 
 _NUMBER = re.compile(r"([A-Z]{1,2})(\d{1,4})")
 
-# state → (zh, en); "queue_estimate" is the typed-number answer from the snapshot.
+# state → (zh, en)
 STATE_TEXT = {
     "waiting": ("排队等候中", "Waiting"),
     "called": ("已叫号，请到窗口办理", "Called: please go to the window"),
@@ -31,7 +33,6 @@ STATE_TEXT = {
     "no_show": ("已过号，请到总服务台咨询", "Missed: please ask at the main service desk"),
     "cancelled": ("已取消", "Cancelled"),
     "expired": ("已过期", "Expired"),
-    "queue_estimate": ("该类业务当前排队情况", "Current queue for this service"),
 }
 
 
@@ -45,8 +46,7 @@ class ProgressStart(Screen):
 
 @dataclass(frozen=True)
 class ProgressLoading(Screen):
-    op: FetchTicketStatus | FetchQueue
-    number: str = ""
+    op: FetchTicketStatus | FetchTicketByNumber
     flow: ClassVar[str] = "progress"
 
     @property
@@ -58,17 +58,17 @@ class ProgressLoading(Screen):
 class ProgressView(Screen):
     number: str
     state: str
-    ahead: int | None = None           # exact: people ahead; estimate: waiting in the category
+    ahead: int | None = None
     est_wait_min: int | None = None
     window: str = ""
-    exact: bool = True
+    by_receipt: bool = True            # scanned receipt (may rate) or typed number (may not)
     ticket_id: str = ""
     flow: ClassVar[str] = "progress"
     prompt_key: ClassVar[str] = "progress_view"
 
     @property
     def can_evaluate(self) -> bool:
-        return self.exact and self.state == "done" and bool(self.ticket_id)
+        return self.by_receipt and self.state == "done" and bool(self.ticket_id)
 
     def prompt(self) -> tuple[str, str]:
         zh, en = STATE_TEXT.get(self.state, (self.state, self.state))
@@ -109,8 +109,8 @@ def _on_start(screen: ProgressStart, intent, ctx: FlowContext) -> Step | None:
         match = _NUMBER.fullmatch("".join(intent.text.split()).upper())
         if not match:
             return Step(replace(screen, keypad=True, notice=messages.notice("ticket_number_invalid")))
-        op = FetchQueue("progress")
-        return Step(ProgressLoading(op, match.group(0)), (CallServer(op),))
+        op = FetchTicketByNumber(match.group(0))
+        return Step(ProgressLoading(op), (CallServer(op),))
     if isinstance(intent, UseKeypad):
         return Step(replace(screen, keypad=True, notice=None))
     if isinstance(intent, Back):
@@ -120,14 +120,12 @@ def _on_start(screen: ProgressStart, intent, ctx: FlowContext) -> Step | None:
 
 def _on_loading(screen: ProgressLoading, intent, ctx: FlowContext) -> Step | None:
     if isinstance(intent, ServerReplied) and intent.op == screen.op:
-        if isinstance(screen.op, FetchTicketStatus):
-            return Step(view_from_status(intent.body))
-        return Step(_from_queue(screen.number, intent.body, ctx))
+        return Step(view_from_status(intent.body, by_receipt=isinstance(screen.op, FetchTicketStatus)))
     if isinstance(intent, ServerFailed) and intent.op == screen.op:
         missing = isinstance(intent.error, HallApiError) and intent.error.status == 404
         code = "ticket_not_found" if missing else None
         notice = messages.notice(code) if code else _unreachable_or(intent.error)
-        return Step(ProgressStart(notice=notice))
+        return Step(ProgressStart(keypad=isinstance(screen.op, FetchTicketByNumber), notice=notice))
     return None
 
 
@@ -137,29 +135,15 @@ def _unreachable_or(error) -> Notice:
     return messages.notice_for_error(error)
 
 
-def view_from_status(body: Mapping) -> ProgressView:
-    """The exact view from ``GET /api/v1/ticket-status/{token}``."""
+def view_from_status(body: Mapping, *, by_receipt: bool = True) -> ProgressView:
+    """The view from ``GET /api/v1/ticket-status/{token}`` or ``GET /api/v1/tickets/lookup``."""
     window = body.get("window")
     if isinstance(window, Mapping):
         window = window.get("name") or window.get("number")
     return ProgressView(
         number=str(body.get("number") or ""), state=str(body.get("state") or ""),
         ahead=_int(body.get("ahead")), est_wait_min=_int(body.get("est_wait_min")),
-        window=str(window or ""), exact=True, ticket_id=str(body.get("id") or body.get("ticket_id") or ""))
-
-
-def _from_queue(number: str, body: Mapping, ctx: FlowContext) -> Screen:
-    for call in body.get("recent_calls") or ():
-        if isinstance(call, Mapping) and call.get("number") == number:
-            window = call.get("window_name") or call.get("window_number") or ""
-            return ProgressView(number, "called", window=str(window), exact=False)
-    category = ctx.directory.category_by_prefix(_NUMBER.fullmatch(number).group(1))
-    if category is None:
-        return ProgressStart(keypad=True, notice=messages.notice("ticket_not_found"))
-    row = next((r for r in body.get("categories") or ()
-                if isinstance(r, Mapping) and r.get("code") == category.code), {})
-    return ProgressView(number, "queue_estimate", ahead=_int(row.get("waiting")),
-                        est_wait_min=_int(row.get("est_wait_min")), exact=False)
+        window=str(window or ""), by_receipt=by_receipt, ticket_id=str(body.get("id") or body.get("ticket_id") or ""))
 
 
 def _int(value: object) -> int | None:

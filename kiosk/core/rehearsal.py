@@ -105,6 +105,14 @@ class MemoryHall:
             raise HallApiError("not_found", "未找到", "Not found", status=404)
         return {k: ticket[k] for k in ("id", "number", "state", "ahead", "est_wait_min")}
 
+    def ticket_by_number(self, number) -> dict:
+        self.calls.append(("ticket_by_number", {"number": number}))
+        self._maybe_fail("ticket_by_number", before=True)
+        found = [t for t in self.tickets.values() if t["number"] == number.strip().upper()]
+        if not found:
+            raise HallApiError("not_found", "未找到", "Not found", status=404)
+        return {k: found[-1][k] for k in ("id", "number", "state", "ahead", "est_wait_min")}
+
     def queue(self) -> dict:
         self.calls.append(("queue", {}))
         self._maybe_fail("queue", before=True)

@@ -1,8 +1,8 @@
 """办事指南/码上办 and 进度查询 flows."""
-from kiosk.core.effects import FetchQueue, FetchTicketStatus
+from kiosk.core.effects import FetchTicketByNumber, FetchTicketStatus
 from kiosk.core.errors import HallUnreachable
 from kiosk.core.guide import GuideBrowse, GuideView
-from kiosk.core.intents import (Back, Choose, CodeScanned, Done, Open, Print, PrinterChanged, PrinterHealth,
+from kiosk.core.intents import (Back, Choose, CodeScanned, Done, Evaluate, Open, Print, PrinterChanged, PrinterHealth,
                                 Search, SubmitText, UseKeypad)
 from kiosk.core.progress import ProgressStart, ProgressView
 from kiosk.core.rehearsal import Rehearsal
@@ -68,7 +68,7 @@ def test_scanned_receipt_shows_exact_status():
     second = take(kiosk)
     kiosk.do(Open("progress"))
     view = kiosk.do(CodeScanned(f"http://127.0.0.1:8600/status/{second['status_token']}"))
-    assert isinstance(view, ProgressView) and view.exact
+    assert isinstance(view, ProgressView) and view.by_receipt
     assert (view.number, view.state, view.ahead) == ("A002", "waiting", 1)
     assert "A002" in view.prompt()[0] and "排队等候中" in view.prompt()[0]
 
@@ -80,22 +80,27 @@ def test_scanning_a_receipt_on_the_home_screen_opens_its_status():
     assert isinstance(view, ProgressView) and view.number == "A001"
 
 
-def test_typed_number_answers_from_the_queue_snapshot():
+def test_typed_number_is_looked_up_exactly_by_number():
     kiosk = Rehearsal()
     take(kiosk)
     take(kiosk)
     kiosk.do(Open("progress"), UseKeypad())
-    view = kiosk.do(SubmitText("a002"))
-    assert isinstance(view, ProgressView) and not view.exact
-    assert (view.state, view.ahead, view.est_wait_min) == ("queue_estimate", 2, 10)
-    assert any(name == "queue" for name, _ in kiosk.hall.calls)
+    before = len(kiosk.hall.calls)
+    view = kiosk.do(SubmitText(" a 002"))
+    assert isinstance(view, ProgressView) and not view.by_receipt
+    assert (view.number, view.state, view.ahead, view.est_wait_min) == ("A002", "waiting", 1, 5)
+    assert kiosk.hall.calls[before:] == [("ticket_by_number", {"number": "A002"})]   # no queue snapshot
 
 
-def test_typed_number_that_was_called_names_the_window():
+def test_a_finished_ticket_found_by_number_cannot_be_rated_but_its_receipt_can():
     kiosk = Rehearsal()
-    kiosk.hall.recent_calls.append({"number": "A001", "window_number": 5, "window_name": "5号窗口"})
-    kiosk.do(Open("progress"), SubmitText("A001"))
-    assert (kiosk.screen.state, kiosk.screen.window) == ("called", "5号窗口")
+    ticket = take(kiosk)
+    kiosk.hall.finish(ticket["id"])
+    view = kiosk.do(Open("progress"), SubmitText("A001"))
+    assert view.state == "done" and not view.can_evaluate          # a number is public: anyone could type it
+    assert kiosk.do(Evaluate()) is view
+    view = kiosk.do(Back(), CodeScanned(f"HT:TKT:{ticket['status_token']}"))
+    assert view.can_evaluate and view.ticket_id == ticket["id"]
 
 
 def test_bad_number_unknown_prefix_and_unknown_token():
@@ -103,7 +108,7 @@ def test_bad_number_unknown_prefix_and_unknown_token():
     kiosk.do(Open("progress"), SubmitText("12AB"))
     assert kiosk.screen.notice.code == "ticket_number_invalid"
     kiosk.do(SubmitText("Z001"))
-    assert kiosk.screen.notice.code == "ticket_not_found"
+    assert kiosk.screen.notice.code == "ticket_not_found" and kiosk.screen.keypad
     kiosk.do(CodeScanned("HT:TKT:unknown"))
     assert isinstance(kiosk.screen, ProgressStart) and kiosk.screen.notice.code == "ticket_not_found"
     kiosk.do(CodeScanned("HT:SVC:SB001"))
@@ -112,7 +117,7 @@ def test_bad_number_unknown_prefix_and_unknown_token():
 
 def test_unreachable_server_on_progress_is_explained():
     kiosk = Rehearsal()
-    kiosk.hall.fail_next("queue", HallUnreachable("ConnectionError"))
+    kiosk.hall.fail_next("ticket_by_number", HallUnreachable("ConnectionError"))
     kiosk.do(Open("progress"), SubmitText("A001"))
     assert isinstance(kiosk.screen, ProgressStart) and kiosk.screen.notice.code == "server_unreachable_final"
 
@@ -121,7 +126,7 @@ def test_progress_loading_is_busy_and_ignores_home():
     kiosk = Rehearsal()
     kiosk.do(Open("progress"))
     [effect] = kiosk.session.handle(SubmitText("A001"))
-    assert isinstance(effect.op, FetchQueue) and kiosk.screen.busy
+    assert effect.op == FetchTicketByNumber("A001") and kiosk.screen.busy
     assert kiosk.session.handle(Back()) == [] and not isinstance(kiosk.screen, HomeScreen)
     [effect] = Rehearsal().session.handle(CodeScanned("HT:TKT:abc"))
     assert isinstance(effect.op, FetchTicketStatus) and effect.op.status_token == "abc"

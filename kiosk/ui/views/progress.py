@@ -76,8 +76,9 @@ class ProgressResultView(View):
         self.number.setText(screen.number)
         self.state.setText(look.pair(STATE_TEXT.get(screen.state, (screen.state, screen.state))))
         self.facts.setText(self._facts(screen))
-        self.hint.setText("" if screen.exact else self.tr("这是该类业务的排队概况；扫描号票二维码可查看准确进度"))
-        self.hint.setVisible(not screen.exact)
+        self.hint.setText("" if screen.by_receipt or screen.state != "done"
+                          else self.tr("评价请扫描号票上的二维码"))
+        self.hint.setVisible(bool(self.hint.text()))
         self.evaluate.setVisible(screen.can_evaluate)
         self.evaluate.setText(self.tr("评价本次服务"))
         self.back.setText(self.tr("再查一个"))
@@ -87,8 +88,7 @@ class ProgressResultView(View):
         if screen.window:
             lines.append(self.tr("请到 %1 办理").replace("%1", screen.window))
         if screen.ahead is not None:
-            text = self.tr("前面还有 %1 人") if screen.exact else self.tr("该类业务等候 %1 人")
-            lines.append(text.replace("%1", str(screen.ahead)))
+            lines.append(self.tr("前面还有 %1 人").replace("%1", str(screen.ahead)))
         if screen.est_wait_min is not None:
             lines.append(self.tr("预计等候约 %1 分钟").replace("%1", str(screen.est_wait_min)))
         return "\n".join(lines)
