@@ -67,6 +67,8 @@ class KioskWindow(QWidget):
         runtime.help_answered.connect(self._help_answered)
         runtime.server_changed.connect(lambda ok: self._server_banner())
         runtime.hall_loaded.connect(self._hall_loaded)
+        if runtime.devices is not None:   # a reader or scanner that comes or goes changes what screens offer
+            runtime.devices.status_changed.connect(self._device_changed)
         if locked:
             self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
             self.setCursor(Qt.CursorShape.BlankCursor)
@@ -250,6 +252,12 @@ class KioskWindow(QWidget):
     def _close_more(self, intent) -> None:
         self.more_time.close_overlay()
         self.runtime.dispatch(intent)
+
+    def _device_changed(self, component: str, _status) -> None:
+        """The reader or scanner came or went: redraw, so the real-name and check-in screens
+        offer what works now (docs/kiosk.md "Devices"); a status arrives only on a change."""
+        if component in ("idcard", "scanner"):
+            self.render()
 
     def _hall_loaded(self) -> None:
         self.connecting.close_overlay()

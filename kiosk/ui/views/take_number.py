@@ -112,7 +112,8 @@ class RealNameView(View):
         self.swipe_text.setText(self.tr("本机读卡器暂不可用，请输入身份证号码") if typed_only
                                 else self.tr("请将身份证放在读卡区，听到提示音后取走"))
         self.show_notice(self.notice, screen.notice, look)
-        keypad = screen.keypad or typed_only
+        # Once typing has begun the keypad stays, even if the reader comes back meanwhile.
+        keypad = screen.keypad or typed_only or bool(self.keypad.text)
         self.keypad.setVisible(keypad)
         self.keypad.set_placeholder(self.tr("请输入 18 位身份证号码"))
         self.keypad.retranslate()
