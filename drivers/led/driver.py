@@ -6,7 +6,10 @@ and at least ``frame_gap`` seconds apart (about 100 ms between frames to differe
 screens, devices.md §3.4 "Observed conventions", S-23 ``Sleep(100)``). A frame whose
 protocol has an answer waits up to ``reply_timeout`` for it; a screen that stays
 silent fails that frame with ``DeviceTimeout`` and is marked not answering in the
-status, and the next frame goes out on time all the same.
+status, and the next frame goes out on time all the same. Every ``check_interval`` a
+silent screen is asked again with the newest frame meant for it (or the protocol's
+check frame if nothing was sent to it yet), so a screen that comes back from a power
+cut or a loose cable shows what it missed without waiting for the next call.
 """
 from __future__ import annotations
 
@@ -60,6 +63,7 @@ class LedBus(DeviceWorker, LedScreen):
         self.check_interval, self.rs485, self.clock = check_interval, rs485, clock
         self.sent_log: deque[tuple[float, int, str]] = deque(maxlen=512)  # (time, address, kind)
         self._answering: dict[int, bool | None] = {a: None for a in self.addresses}
+        self._newest: dict[int, LedFrame] = {}   # the last frame queued for each screen
         self._rx = bytearray()
         self._last_end = float("-inf")
         self._next_check = float("inf")
@@ -89,7 +93,7 @@ class LedBus(DeviceWorker, LedScreen):
 
     def send(self, frame: LedFrame) -> "Future[Delivery]":
         """Queue any codec frame (e.g. ``codec.version(3)``, ``codec.serving(…)``) on the bus."""
-        return self.submit(lambda port: self._transmit(port, frame))
+        return self.submit(lambda port: self._deliver(port, frame))
 
     # -- DeviceWorker hooks (worker thread) ------------------------------------------
     def on_connected(self, port) -> None:
@@ -106,11 +110,26 @@ class LedBus(DeviceWorker, LedScreen):
         if self.check_interval and self.clock() >= self._next_check:
             self._next_check = self.clock() + self.check_interval
             for address in self.addresses:
-                frame = self.codec.check(address)
-                if frame is not None:
-                    self._probe(port, frame)
+                self._check_screen(port, address)
 
     # -- internals (worker thread) ------------------------------------------------------
+    def _deliver(self, port, frame: LedFrame) -> Delivery:
+        if frame.kind not in ("check", "version"):
+            self._newest[frame.address] = frame
+        return self._transmit(port, frame)
+
+    def _check_screen(self, port, address: int) -> None:
+        """Ask one screen whether it is there; a silent one that answers again gets its newest text.
+
+        双色屏 have no status query (devices.md §3.4): a silent one is asked with its newest
+        frame, which both proves it is back and puts the text up. A screen that was off has
+        forgotten what it showed, so after a check that answers it is sent its text again.
+        """
+        newest, silent = self._newest.get(address), self._answering.get(address) is False
+        probe = newest if silent and newest is not None and newest.expects else self.codec.check(address)
+        if probe is not None and self._probe(port, probe) and silent and newest is not None and probe is not newest:
+            self._probe(port, newest)
+
     def _probe(self, port, frame: LedFrame) -> bool:
         try:
             self._transmit(port, frame)
