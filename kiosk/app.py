@@ -37,25 +37,27 @@ class Kiosk:
 
 
 def build_kiosk(config, token: str, *, app, client=None, voice_sink=None, start: bool = True,
-                scanner_app=None) -> Kiosk:
+                scanner_app=None, devices_options: dict | None = None) -> Kiosk:
     """Wire one kiosk from ``config`` (kiosk.config.KioskConfig); nothing is shown yet.
 
     ``client`` replaces the HallClient (tests); ``voice_sink`` replaces the audio
-    output (tests record instead of playing).
+    output (tests record instead of playing); ``devices_options`` go to KioskDevices
+    (tests: ``wedge_clock``, ``camera_capture``).
     """
     from kiosk.core.directory import HallDirectory
     from kiosk.core.session import KioskSession
     from kiosk.devices import KioskDevices, guide_details
-    from kiosk.hall_client import HallClient
+    from kiosk.documents.client import CertificateHallClient
     from kiosk.runtime import KioskRuntime
     from kiosk.ui.lockdown import Lockdown
     from kiosk.ui.translations import Translations
     from kiosk.ui.window import KioskWindow
 
-    client = client or HallClient(config.server.base_url, token, timeout=config.server.timeout_s,
-                                  retries=config.server.retries)
+    # A HallClient that also speaks /api/v1/certificates (证明打印).
+    client = client or CertificateHallClient(config.server.base_url, token, timeout=config.server.timeout_s,
+                                             retries=config.server.retries)
     session = KioskSession(HallDirectory("", (), ()), config.flow_settings(), clock=_local_now)
-    devices = KioskDevices(config.devices).start(scanner_app or app)
+    devices = KioskDevices(config.devices, **(devices_options or {})).start(scanner_app or app)
     if devices.receipts is not None:
         devices.receipts.details = lambda code: guide_details(session.directory, code)
     voice = _voice(config.voice, voice_sink)
@@ -121,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """The ``hallterm-kiosk`` entry point."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from kiosk.resources import configure_logging
+    configure_logging("kiosk")
     args = build_parser().parse_args(argv)
     if args.command == "hash-pin":
         return _hash_pin()

@@ -48,3 +48,23 @@ def load_fonts(folder: Path | None = None) -> list[str]:
             continue
         families.extend(f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in families)
     return families
+
+
+def configure_logging(app_name: str) -> Path | None:
+    """Log to stderr, or — in a windowed build on Windows, where there is no stderr —
+    to a daily-rotated file under %LOCALAPPDATA%/hallterm (or ~/.local/state/hallterm),
+    so an operator always finds the traceback. Returns the file when one is used."""
+    import logging
+    import logging.handlers
+    import os
+    import sys
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    if sys.stderr is not None:
+        logging.basicConfig(level=logging.INFO, format=fmt)
+        return None
+    base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / ".local" / "state") / "hallterm"
+    base.mkdir(parents=True, exist_ok=True)
+    path = base / f"{app_name}.log"
+    handler = logging.handlers.TimedRotatingFileHandler(path, when="midnight", backupCount=200, encoding="utf-8")
+    logging.basicConfig(level=logging.INFO, format=fmt, handlers=[handler])
+    return path

@@ -29,7 +29,7 @@ from kiosk.counter.ui.dialogs import LoginDialog
 from kiosk.counter.ui.session import Bootstrap, Session, bootstrap
 from kiosk.counter.ui.style import CONSOLE_QSS
 from kiosk.counter.ui.translations import Translations
-from kiosk.resources import load_fonts
+from kiosk.resources import configure_logging, load_fonts
 
 log = logging.getLogger("kiosk.counter")
 
@@ -212,7 +212,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Start the console; returns the process exit code."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging("counter")
     try:
         config, token, auto_login = _configure(args)
     except (CounterConfigError, OSError, KeyError, ValueError) as error:
