@@ -109,12 +109,20 @@ class ScannerSection(Section):
     decoder: Literal["auto", "zxing", "pyzbar"] = Field("auto", description="摄像头模式的二维码解码器 / camera QR decoder")
 
 
+class DocumentPrinterSection(Section):
+    """``[devices.document_printer]``: the A4 printer for certificates (docs/certificates.md "Printer setup")."""
+
+    name: str = Field("", max_length=127, pattern=r"^[^\s/#]*$", description="A4 打印机在 CUPS 中的队列名（lpstat -p 可见），如 cert-a4；为空表示没有 A4 打印机，首页不提供证明打印 / the A4 printer's CUPS queue name, e.g. cert-a4; empty = no A4 printer, no 证明打印 tile")
+    wait_s: float = Field(60.0, ge=5, le=600, description="跟踪打印任务直到打印完成的最长秒数 / seconds to follow a print job until CUPS reports it done")
+
+
 class DevicesSection(Section):
     """``[devices]``: the kiosk's own devices."""
 
     printer: PrinterSection = Field(default_factory=PrinterSection, description="号票打印机 / ticket printer")
     idcard: IdCardSection = Field(default_factory=IdCardSection, description="身份证阅读器 / ID card reader")
     scanner: ScannerSection = Field(default_factory=ScannerSection, description="扫码器 / QR scanner")
+    document_printer: DocumentPrinterSection = Field(default_factory=DocumentPrinterSection, description="证明打印用的 A4 打印机 / A4 printer for certificates")
 
 
 class VoiceSection(Section):
@@ -152,7 +160,9 @@ class KioskConfig(Section):
             green_channel_age=self.flows.green_channel_age,
             bad_review_reasons=tuple(self.flows.bad_review_reasons),
             speak_always=self.flows.speak_always,
-            receipt_notice_lines=tuple(self.flows.receipt_notice_lines))
+            receipt_notice_lines=tuple(self.flows.receipt_notice_lines),
+            # 证明打印 identifies by the card on the reader only: no reader, no tile.
+            certificates=bool(self.devices.document_printer.name and self.devices.idcard.url))
 
 
 class KioskConfigError(Exception):

@@ -25,15 +25,17 @@ ABSENT = "absent"
 
 @dataclass(frozen=True, repr=False)
 class CardReading:
-    """What the core needs from a read card: ``number`` and ``name`` (never logged in full)."""
+    """What the core needs from a read card: ``number``, ``name`` (never logged in full) and
+    the reader's SAM id (the certificate flow sends it: docs/certificates.md "Trust model")."""
 
     number: str
     name: str
+    sam_id: str = ""
 
     @classmethod
-    def from_card(cls, card) -> "CardReading":
+    def from_card(cls, card, sam_id: str | None = None) -> "CardReading":
         """From a driver ``drivers.idcard.IdCard`` (``id_number``, ``display_name()``)."""
-        return cls(str(card.id_number), str(card.display_name()))
+        return cls(str(card.id_number), str(card.display_name()), str(sam_id or ""))
 
     def __repr__(self) -> str:
         return f"CardReading({mask_id_number(self.number)!r}, {mask_name(self.name)!r})"
@@ -49,7 +51,9 @@ class KioskDevices(QObject):
     code_scanned = Signal(str)
     status_changed = Signal(str, object)  # component, DeviceStatus
 
-    def __init__(self, config: DevicesSection, *, hall_name: Callable[[], str] = lambda: ""):
+    def __init__(self, config: DevicesSection, *, hall_name: Callable[[], str] = lambda: "",
+                 wedge_clock: Callable[[], float] | None = None, camera_capture: Callable | None = None):
+        """``wedge_clock`` (ms) and ``camera_capture`` (``cv2.VideoCapture``'s stand-in) are for tests."""
         super().__init__()
         self.config = config
         self.printer = None
@@ -57,6 +61,8 @@ class KioskDevices(QObject):
         self.scanner = None
         self.wedge = None
         self.receipts = None
+        self.documents = None
+        self._wedge_clock, self._camera_capture = wedge_clock, camera_capture
         self.statuses: dict[str, DeviceStatus] = {
             "printer": _absent("printer"), "idcard": _absent("idcard"), "scanner": _absent("scanner")}
         self._hall_name = hall_name
@@ -67,7 +73,15 @@ class KioskDevices(QObject):
         self._start_printer()
         self._start_reader()
         self._start_scanner(app)
+        self._start_document_printer()
         return self
+
+    def _start_document_printer(self) -> None:
+        """The A4 certificate printer: a CUPS queue, asked for its state when a flow needs it."""
+        cfg = self.config.document_printer
+        if cfg.name:
+            from kiosk.documents.printing import CertificatePrinter
+            self.documents = CertificatePrinter(cfg.name, wait_s=cfg.wait_s)
 
     def _start_printer(self) -> None:
         cfg = self.config.printer
@@ -89,7 +103,7 @@ class KioskDevices(QObject):
             return
         from drivers.idcard.driver import IdCardReader
         self.reader = IdCardReader(cfg.url, baudrate=cfg.baudrate, on_status=lambda s: self._status("idcard", s),
-                                   on_card=lambda card: self.card_read.emit(CardReading.from_card(card)))
+                                   on_card=self._card)
         self.statuses["idcard"] = self.reader.status
         self.reader.start()
 
@@ -97,7 +111,7 @@ class KioskDevices(QObject):
         cfg = self.config.scanner
         if cfg.mode == "wedge":
             from drivers.scanner.wedge import WedgeScanFilter
-            self.wedge = WedgeScanFilter(self).install(app)
+            self.wedge = WedgeScanFilter(self, clock=self._wedge_clock).install(app)
             self.wedge.code_scanned.connect(self.code_scanned)
             self.statuses["scanner"] = DeviceStatus("scanner", "ok", "键盘模式扫码器", "keyboard-wedge scanner",
                                                     {"mode": "wedge"})
@@ -109,8 +123,14 @@ class KioskDevices(QObject):
         elif cfg.mode == "camera":
             from drivers.scanner.camera import CameraScanner, camera_source
             self.scanner = CameraScanner(camera_source(cfg.url or "camera://0"), on_code=self.code_scanned.emit,
-                                         decoder=cfg.decoder, on_status=lambda s: self._status("scanner", s))
+                                         decoder=cfg.decoder, on_status=lambda s: self._status("scanner", s),
+                                         capture_factory=self._camera_capture)
+            self.statuses["scanner"] = self.scanner.status
             self.scanner.start()
+
+    def _card(self, card) -> None:
+        """On the reader's thread: the reading, with the SAM id read at connect, to the UI thread."""
+        self.card_read.emit(CardReading.from_card(card, self.reader.sam_id if self.reader else None))
 
     def stop(self) -> None:
         for device in (self.printer, self.reader, self.scanner):

@@ -23,11 +23,25 @@ from kiosk.core.effects import (CallServer, PrintChecklist, PrintReceipt, Reques
 from kiosk.core.errors import KioskError
 from kiosk.core.idle import TIMEOUT
 from kiosk.core.intents import SYSTEM_INTENTS, PrinterChanged, PrinterHealth, Tick
-from kiosk.core.runner import EffectRunner
 from kiosk.core.screens import HomeScreen, Refused
+from kiosk.documents.effects import CertificateEffectRunner
+from kiosk.documents.operations import CheckDocumentPrinter, PrintCertificate
 
 log = logging.getLogger(__name__)
 SERVER_RETRY_S = 5.0
+
+
+class NoDocumentPrinter:
+    """The A4 printer of a kiosk that has none: never ready (the tile is not offered anyway)."""
+
+    def status(self):
+        from kiosk.documents.cups import PrinterState
+        return PrinterState("", True, "missing")
+
+    def print_document(self, document):
+        from kiosk.documents.cups import MISSING
+        from kiosk.documents.printing import PrintOutcome
+        return PrintOutcome(False, *MISSING)
 
 
 class KioskRuntime(QObject):
@@ -57,7 +71,9 @@ class KioskRuntime(QObject):
         self._hall_loading = self._beating = False
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-effect")
         printer = devices.receipts if devices is not None else None
-        self.runner = EffectRunner(client, printer, None, None)
+        documents = devices.documents if devices is not None else None
+        # The certificate runner is the core's EffectRunner plus the A4 printer's two effects.
+        self.runner = CertificateEffectRunner(client, documents or NoDocumentPrinter(), printer)
         self._outcome.connect(self.dispatch)
         self._done.connect(lambda pair: pair[0](pair[1]))
         self._tick = self._timer(1000, lambda: self.dispatch(Tick()))
@@ -123,8 +139,8 @@ class KioskRuntime(QObject):
             self.say(effect.text)
         elif isinstance(effect, RequestAssistance):
             self.request_help(effect.reason)
-        elif isinstance(effect, (CallServer, PrintReceipt, PrintChecklist)):
-            self._pool.submit(self._perform_off_thread, effect)
+        elif isinstance(effect, (CallServer, PrintReceipt, PrintChecklist, PrintCertificate, CheckDocumentPrinter)):
+            self._pool.submit(self._perform_off_thread, effect)   # printing a certificate follows CUPS for up to wait_s
 
     def _perform_off_thread(self, effect) -> None:
         outcome = self.runner.perform(effect)

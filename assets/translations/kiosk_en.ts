@@ -28,6 +28,174 @@
     </message>
 </context>
 <context>
+    <name>CertificateBusyView</name>
+    <message>
+        <source>不等了，返回首页</source>
+        <translation>Stop waiting, go home</translation>
+    </message>
+    <message>
+        <source>正在向%1查询，请稍候</source>
+        <translation>Asking %1, please wait</translation>
+    </message>
+    <message>
+        <source>证明正在打印，请在出纸口等候</source>
+        <translation>Printing; please wait at the paper outlet</translation>
+    </message>
+    <message>
+        <source>正在确认打印结果…</source>
+        <translation>Confirming the print…</translation>
+    </message>
+    <message>
+        <source>一般只需几秒钟</source>
+        <translation>This usually takes a few seconds</translation>
+    </message>
+    <message>
+        <source>证明编号：%1</source>
+        <translation>Document number: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateDoneView</name>
+    <message>
+        <source>请取走证明</source>
+        <translation>Please take your certificate</translation>
+    </message>
+    <message>
+        <source>证明编号：%1</source>
+        <translation>Document number: %1</translation>
+    </message>
+    <message>
+        <source>证明上的二维码可供查验真伪</source>
+        <translation>The QR code on it lets anyone check that it is genuine</translation>
+    </message>
+    <message>
+        <source>评价本次服务</source>
+        <translation>Rate this service</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateFailedView</name>
+    <message>
+        <source>证明编号：%1</source>
+        <translation>Document number: %1</translation>
+    </message>
+    <message>
+        <source>再打印一次</source>
+        <translation>Print once more</translation>
+    </message>
+    <message>
+        <source>呼叫工作人员</source>
+        <translation>Call staff</translation>
+    </message>
+    <message>
+        <source>返回首页</source>
+        <translation>Home</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateIdentifyView</name>
+    <message>
+        <source>请将本人身份证放在读卡区</source>
+        <translation>Place your own ID card on the reader</translation>
+    </message>
+    <message>
+        <source>已读取 %1 的身份证，正在准备…</source>
+        <translation>ID card of %1 read, getting ready…</translation>
+    </message>
+    <message>
+        <source>请注意</source>
+        <translation>Please note</translation>
+    </message>
+    <message>
+        <source>身份证阅读器暂时不能使用，不能打印证明</source>
+        <translation>The card reader is not working: certificates cannot be printed now</translation>
+    </message>
+    <message>
+        <source>请到总服务台，工作人员会帮助您</source>
+        <translation>Please go to the main service desk; staff will help you</translation>
+    </message>
+    <message>
+        <source>打印证明须使用本人身份证原件，不能手工输入号码。身份证放好后没有反应，请拿起后重新放置。</source>
+        <translation>A certificate needs your own ID card on the reader; a typed number is not accepted. If nothing happens, lift the card and place it again.</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateParamsView</name>
+    <message>
+        <source>查询期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>近 %1 个月</source>
+        <translation>Last %1 months</translation>
+    </message>
+    <message>
+        <source>用途</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>查询并生成证明</source>
+        <translation>Get the certificate</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>CertificatePreviewView</name>
+    <message>
+        <source>请注意</source>
+        <translation>Please note</translation>
+    </message>
+    <message>
+        <source>测试样例数据，打印件无证明效力</source>
+        <translation>Sample data: the printout has no legal effect</translation>
+    </message>
+    <message>
+        <source>%1  证明编号 %2</source>
+        <translation>%1  Document number %2</translation>
+    </message>
+    <message>
+        <source>个人信息已隐去部分；打印件与预览内容一致，带防伪二维码</source>
+        <translation>Personal data is partly hidden; the printout matches this preview and carries a QR code for checking</translation>
+    </message>
+    <message>
+        <source>取消，不打印</source>
+        <translation>Cancel, do not print</translation>
+    </message>
+    <message>
+        <source>确认打印</source>
+        <translation>Print</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateRateView</name>
+    <message>
+        <source>请为本次证明自助打印服务评价</source>
+        <translation>Please rate this certificate self-service</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateTypesView</name>
+    <message>
+        <source>身份证：%1</source>
+        <translation>ID card: %1</translation>
+    </message>
+    <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
     <name>CheckInView</name>
     <message>
         <source>请将预约短信或预约凭证上的二维码对准扫码口</source>
@@ -358,8 +526,8 @@
 <context>
     <name>ProgressResultView</name>
     <message>
-        <source>这是该类业务的排队概况；扫描号票二维码可查看准确进度</source>
-        <translation>This is the queue overall; scan the ticket's QR code for your exact place</translation>
+        <source>评价请扫描号票上的二维码</source>
+        <translation>To rate the service, scan the QR code on your ticket</translation>
     </message>
     <message>
         <source>评价本次服务</source>
@@ -376,10 +544,6 @@
     <message>
         <source>前面还有 %1 人</source>
         <translation>%1 people ahead</translation>
-    </message>
-    <message>
-        <source>该类业务等候 %1 人</source>
-        <translation>%1 waiting in this queue</translation>
     </message>
     <message>
         <source>预计等候约 %1 分钟</source>

@@ -73,7 +73,9 @@ def printer_unavailable(reason_zh: str = "", reason_en: str = "") -> Notice:
 def print_failed_notice(doc_no: str, reason_zh: str, reason_en: str, reprint: bool) -> Notice:
     if reprint:
         return _notice("certificate_print_failed", f"证明没有打印出来（{reason_zh}）", f"The certificate was not printed ({reason_en})",
-                       "可以再打印一次；不会重复计入当天打印份数", "You can print it once more; it does not count again",
+                       "打印机需要工作人员处理：请呼叫工作人员或到总服务台；处理好后可以再打印一次，不重复计入当天份数",
+                       "The printer needs staff: please call for help or go to the main service desk; "
+                       "then you can print it once more, and it does not count again",
                        (RETRY, HELP_DESK))
     return _notice("certificate_print_failed_final", f"证明没有打印出来（{reason_zh}）", f"The certificate was not printed ({reason_en})",
                    f"请到总服务台，工作人员会为您处理（证明编号 {doc_no}）",
@@ -144,6 +146,10 @@ class Preview(_CertScreen):
     document: CertificateDocument
     texts: ClassVar = ("请核对证明信息（个人信息已隐去部分），确认后打印",
                        "Please check the certificate (personal data partly hidden), then confirm to print")
+
+    def on_leave(self, ctx: FlowContext) -> tuple:
+        """Left unprinted (取消, 返回首页, idle): the hall stops counting it against the daily limit."""
+        return (CallServer(ReportPrint(self.document.doc_no, "cancelled", None, ctx.new_request_id())),)
 
 
 @dataclass(frozen=True)
@@ -322,9 +328,8 @@ def _issue_error(error: KioskError) -> Notice:
 def _on_preview(screen: Preview, intent, ctx: FlowContext) -> Step | None:
     if isinstance(intent, Submit):
         return Step(Printing(screen.document), (PrintCertificate(screen.document),))
-    if isinstance(intent, Back):   # cancelled: the hall stops counting it against the daily limit
-        op = ReportPrint(screen.document.doc_no, "cancelled", None, ctx.new_request_id())
-        return Step(home_screen(ctx.printer), (CallServer(op),))
+    if isinstance(intent, Back):
+        return Step(home_screen(ctx.printer), screen.on_leave(ctx))
     return None
 
 

@@ -21,11 +21,14 @@ from kiosk.core.settings import FlowSettings
 TILES = (
     ("take_number", "取号", "Take a number"),
     ("check_in", "预约签到", "Appointment check-in"),
+    ("certificate", "证明打印", "Print certificates"),
     ("guide", "办事指南", "Service guides"),
     ("progress", "进度查询", "Ticket status"),
     ("evaluate", "评价", "Rate a service"),
 )
 PRINTING_TILES = ("take_number", "check_in")
+# Tiles only some kiosks offer, with the FlowSettings flag that turns each on.
+OPTIONAL_TILES = {"certificate": "certificates"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class Screen:
     def prompt(self) -> tuple[str, str]:
         """The (zh, en) step prompt: on screen, and spoken in elderly mode."""
         return messages.prompt(self.prompt_key)
+
+    def on_leave(self, ctx: "FlowContext") -> tuple:
+        """Effects owed when the resident leaves this screen by 返回首页 or the idle wipe."""
+        return ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,11 @@ class HomeScreen(Screen):
 
     def tile(self, key: str) -> Tile:
         return next(t for t in self.tiles if t.key == key)
+
+    def offered(self, settings: FlowSettings) -> "HomeScreen":
+        """Without the tiles this kiosk does not offer (no A4 printer: no 证明打印)."""
+        keep = tuple(t for t in self.tiles if t.key not in OPTIONAL_TILES or getattr(settings, OPTIONAL_TILES[t.key]))
+        return self if keep == self.tiles else HomeScreen(keep, self.notice)
 
 
 def home_screen(printer: PrinterHealth, notice: Notice | None = None) -> HomeScreen:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from kiosk.core import check_in, evaluation, guide, issuance, messages, progress, scan, take_number
+from kiosk.core import certificate_flow, check_in, evaluation, guide, issuance, messages, progress, scan, take_number
 from kiosk.core.directory import HallDirectory, UsageCounter
 from kiosk.core.effects import RequestAssistance, Speak, new_request_id as _new_request_id
 from kiosk.core.idle import ASK, TIMEOUT, IdleVerdict, idle_verdict
@@ -26,10 +26,11 @@ from kiosk.core.settings import FlowSettings
 _FLOWS = {
     "take_number": take_number.handle, "check_in": check_in.handle, "guide": guide.handle,
     "progress": progress.handle, "evaluation": evaluation.handle, "issuance": issuance.handle,
+    "certificate": certificate_flow.handle,
 }
 _STARTS = {
     "take_number": take_number.start, "check_in": check_in.start, "guide": guide.start,
-    "progress": progress.start, "evaluate": evaluation.start,
+    "progress": progress.start, "evaluate": evaluation.start, "certificate": certificate_flow.start,
 }
 
 
@@ -48,7 +49,7 @@ class KioskSession:
         self._new_request_id = new_request_id
         self._asked = False
         self.last_activity = clock()
-        self.screen = home_screen(printer)
+        self.screen = home_screen(printer).offered(settings)
 
     def handle(self, intent) -> list:
         """Apply one intent; return the effects to perform, in order."""
@@ -72,11 +73,13 @@ class KioskSession:
                             elderly=self.elderly, paused=paused)
 
     def wipe(self) -> list:
-        """Forget the resident: home screen, standard mode. Returns no effects."""
-        self.screen = home_screen(self.printer)
+        """Forget the resident: home screen, standard mode. Returns what the left screen
+        still owes (e.g. telling the hall an unprinted certificate was cancelled)."""
+        owed = list(self.screen.on_leave(self._context(self._clock())))
+        self.screen = home_screen(self.printer).offered(self.settings)
         self.elderly, self._asked = False, False
         self.last_activity = self._clock()
-        return []
+        return owed
 
     def _context(self, now: datetime) -> FlowContext:
         return FlowContext(self.directory, self.settings, now, self.printer, self.usage, self._new_request_id)
@@ -97,7 +100,7 @@ class KioskSession:
             return step
         ctx, screen = self._context(now), self.screen
         if isinstance(intent, Home) or (isinstance(intent, Action) and intent.key == messages.HOME):
-            return Step(home_screen(self.printer))
+            return Step(home_screen(self.printer), screen.on_leave(ctx))
         if isinstance(intent, Action) and intent.key == messages.TAKE_TICKET:
             return take_number.start(ctx)
         if isinstance(screen, Refused):
@@ -140,7 +143,8 @@ class KioskSession:
 
     def _enter(self, step: Step) -> list:
         before = self.screen.prompt()
-        self.screen = step.screen
+        screen = step.screen
+        self.screen = screen.offered(self.settings) if isinstance(screen, HomeScreen) else screen
         if step.usage is not None:
             self.usage = step.usage
         effects = list(step.effects)

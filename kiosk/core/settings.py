@@ -38,3 +38,5 @@ class FlowSettings:
     # Speak every step's prompt even outside elderly mode.
     speak_always: bool = False
     receipt_notice_lines: tuple[str, ...] = ("请留意大厅叫号屏和广播", "Please watch the screens and listen for your number")
+    # Offer 证明打印 (the kiosk has an A4 printer and an ID card reader).
+    certificates: bool = False

@@ -20,7 +20,10 @@ log = logging.getLogger(__name__)
 
 OK_CODES = frozenset({"checklist_printed", "server_recovered", "evaluation_recorded", "help_requested"})
 ERROR_CODES = frozenset({"internal", "server_unreachable_final", "printer_unavailable", "print_failed_after_issue",
-                         "quota_exhausted", "outside_hours", "person_limit", "forbidden", "unauthenticated"})
+                         "quota_exhausted", "outside_hours", "person_limit", "forbidden", "unauthenticated",
+                         # 证明打印 (kiosk/core/certificate_flow.py and the hall's certificate errors)
+                         "document_printer_unavailable", "certificate_print_failed", "certificate_print_failed_final",
+                         "reader_unverified", "reader_not_trusted", "certificate_refused", "provider_unavailable"})
 
 
 def notice_kind(notice: Notice) -> str:

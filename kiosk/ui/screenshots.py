@@ -13,13 +13,18 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from kiosk.core import certificate_flow as cert
 from kiosk.core.errors import HallApiError
-from kiosk.core.intents import (CardSwiped, ChooseLevel, Choose, CodeScanned, Home, Open, PrinterChanged,
-                                PrinterHealth, ToggleElderly, ToggleReason, UseKeypad)
+from kiosk.core.intents import (CardSwiped, ChooseLevel, Choose, CodeScanned, Evaluate, Home, Open, PrinterChanged,
+                                PrinterHealth, Submit, ToggleElderly, ToggleReason, UseKeypad)
 from kiosk.core.rehearsal import MemoryPrinter
 
 # A synthetic card: 110105 area, born 1949-12-31 (green channel), valid check character.
 CARD = SimpleNamespace(number="11010519491231002X", name="王秀英")
+# The same card read by a reader whose SAM id the certificate flow sends along.
+CERT_CARD = SimpleNamespace(number=CARD.number, name=CARD.name, sam_id="05.01-20230101-0000012345-0123456789")
+# Certificate scenes photographed in every variant; the others in Chinese only.
+CERT_ALL_VARIANTS = ("certificate-preview",)
 
 
 class Studio:
@@ -35,6 +40,7 @@ class Studio:
         config = KioskConfig(kiosk=KioskInfo(locked=False, location="一楼大厅东侧自助服务区"))
         self.kiosk = build_kiosk(config, "", app=self.app, client=self.client)
         self.kiosk.runtime.runner.printer = MemoryPrinter()
+        offer_certificates(self)      # the photographed kiosk has an A4 printer: 证明打印 on the home screen
         from drivers.status import DeviceStatus   # the photos show a kiosk whose devices all work
         for kind in ("idcard", "scanner"):
             self.kiosk.devices.statuses[kind] = DeviceStatus(kind, "ok")
@@ -102,7 +108,77 @@ SCENES = {
     "attract": lambda s: _attract(s),
     "help": lambda s: (s.window._call_help(), s.pump(0.4)),
     "maintenance": lambda s: s.kiosk.lockdown.enter(),
+    "certificate-home": lambda s: (offer_certificates(s), s.send(Home())),
+    "certificate-identify": lambda s: _certificate(s, "identify"),
+    "certificate-paused": lambda s: _certificate(s, "paused"),
+    "certificate-types": lambda s: _certificate(s, "types"),
+    "certificate-params": lambda s: _certificate(s, "params"),
+    "certificate-fetching": lambda s: _certificate(s, "fetching"),
+    "certificate-preview": lambda s: _certificate(s, "preview"),
+    "certificate-printing": lambda s: _certificate(s, "printing"),
+    "certificate-failed": lambda s: _certificate(s, "failed"),
+    "certificate-done": lambda s: _certificate(s, "done"),
+    "certificate-rate": lambda s: _certificate(s, "rate"),
 }
+
+
+def offer_certificates(s) -> object:
+    """This kiosk has an A4 printer (a recording one) and offers 证明打印; returns the printer."""
+    from dataclasses import replace
+
+    from kiosk.ui.rehearsal import MemoryDocumentPrinter
+    runtime = s.kiosk.runtime
+    runtime.session.settings = replace(runtime.session.settings, certificates=True)
+    runtime.runner.document_printer = printer = MemoryDocumentPrinter()
+    return printer
+
+
+def _certificate(s, stop: str) -> None:
+    """Walk the certificate flow on the rehearsal hall up to the step ``stop``."""
+    printer = offer_certificates(s)
+    printer.paused = stop == "paused"
+    s.send(Open("certificate"))
+    if stop in ("identify", "paused"):
+        from kiosk.core.screens import Refused
+        _until(s, cert.Identify if stop == "identify" else Refused)
+        return
+    _until(s, cert.Identify, lambda screen: screen.types is not None and screen.printer_ready)
+    s.send(CardSwiped(CERT_CARD))
+    _until(s, cert.ChooseType)
+    s.send(Choose("social_insurance"), cert.SetPeriod(12), cert.SetPurpose("购房"))
+    if stop == "params":
+        return
+    s.client.certificates.delay_s = 1.0 if stop == "fetching" else 0.0
+    s.send(Submit())
+    if stop != "fetching":
+        _until(s, cert.Preview)
+        _print(s, printer, stop)
+
+
+def _print(s, printer, stop: str) -> None:
+    if stop == "preview":
+        return
+    printer.delay_s = 1.0 if stop == "printing" else 0.0
+    if stop == "failed":
+        printer.fail_next()
+    s.send(Submit())
+    if stop in ("done", "rate"):
+        _until(s, cert.Finished)
+    if stop == "rate":
+        s.send(Evaluate(), ChooseLevel(2), ToggleReason(s.kiosk.runtime.session.settings.bad_review_reasons[0]))
+    if stop == "failed":
+        _until(s, cert.PrintFailedScreen)
+
+
+def _until(s, kind, test=lambda screen: True, timeout: float = 5.0) -> None:
+    """Pump events until the session shows a ``kind`` screen passing ``test`` (effects run on threads)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = s.kiosk.runtime.session.screen
+        if isinstance(screen, kind) and test(screen):
+            return
+        s.pump(0.02)
+    raise TimeoutError(f"the kiosk did not reach {kind.__name__}")
 
 
 def _rate(s: Studio) -> None:
@@ -137,7 +213,8 @@ def take(out: Path, size: tuple[int, int], scenes=None, variants=("zh", "en", "e
     written = []
     for name in scenes or SCENES:
         for variant in variants:
-            if variant != "zh" and name in ("printer-out",):
+            if variant != "zh" and (name == "printer-out" or name.startswith("certificate-")
+                                    and name not in CERT_ALL_VARIANTS):
                 continue
             studio.send(PrinterChanged(PrinterHealth(True, "ok")))
             studio.reset("en" if variant == "en" else "zh", elderly=variant == "elderly")

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from kiosk.core.intents import Home
 from kiosk.ui.views.base import Look, View, row
+from kiosk.ui.views.certificate import (CertificateBusyView, CertificateIdentifyView, CertificateParamsView,
+                                        CertificateTypesView)
+from kiosk.ui.views.certificate_result import (CertificateDoneView, CertificateFailedView, CertificatePreviewView,
+                                               CertificateRateView, CertificateThanksView)
 from kiosk.ui.views.check_in import CheckInView
 from kiosk.ui.views.guide import GuideBrowseView, GuideReadView
 from kiosk.ui.views.home import HomeView
@@ -15,7 +19,9 @@ from kiosk.ui.widgets import button, label
 
 ALL_VIEWS = (HomeView, CategoryView, ServiceView, RealNameView, BusyView, TicketView, CheckInView,
              GuideBrowseView, GuideReadView, ProgressStartView, ProgressResultView, EvaluationStartView,
-             RateView, ThanksView, NoticeView)
+             RateView, ThanksView, NoticeView, CertificateIdentifyView, CertificateTypesView, CertificateParamsView,
+             CertificateBusyView, CertificatePreviewView, CertificateFailedView, CertificateDoneView,
+             CertificateRateView, CertificateThanksView)
 
 
 class FallbackView(View):

@@ -16,7 +16,10 @@ from kiosk.ui.screenshots import SCENES
 
 ROOT = Path(__file__).resolve().parents[3]
 FIT_SCENES = ("home", "category", "service", "realname", "ticket", "checkin", "guide-list", "guide", "status",
-              "rate", "thanks", "error", "more-time", "help", "maintenance")
+              "rate", "thanks", "error", "more-time", "help", "maintenance",
+              # 证明打印 (certificate-paused is a NoticeView, certificate-printing the fetching view: both drawn above)
+              "certificate-home", "certificate-identify", "certificate-types", "certificate-params",
+              "certificate-fetching", "certificate-preview", "certificate-failed", "certificate-done", "certificate-rate")
 
 
 def _visible(widget: QWidget) -> bool:
