@@ -2,8 +2,8 @@
 
 Payload formats (docs/kiosk-flows.md "QR payloads"):
 
-* ticket status: a URL whose path ends ``/status/<token>`` or ``/ticket-status/<token>``
-  (the receipt's QR code), or ``HT:TKT:<token>``;
+* ticket status: a URL whose path ends ``/t/<token>`` (the receipt's QR code: the hall
+  server's phone page), ``/status/<token>`` or ``/ticket-status/<token>``, or ``HT:TKT:<token>``;
 * service guide: a URL whose path ends ``/guide/<service_code>``, or ``HT:SVC:<service_code>``;
 * appointment: ``HT:APT:<code>``, or a URL whose path ends ``/appointments/<code>``;
 * anything else is plain text; the check-in screen takes a bare code as an appointment code.
@@ -23,7 +23,7 @@ TEXT = "text"
 
 _VALUE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _PREFIXES = {"HT:TKT:": TICKET_STATUS, "HT:SVC:": SERVICE_GUIDE, "HT:APT:": APPOINTMENT}
-_PATHS = {"status": TICKET_STATUS, "ticket-status": TICKET_STATUS,
+_PATHS = {"t": TICKET_STATUS, "status": TICKET_STATUS, "ticket-status": TICKET_STATUS,
           "guide": SERVICE_GUIDE, "appointments": APPOINTMENT}
 _MAX_SCAN = 2048
 
