@@ -50,6 +50,24 @@ def cups_pdf_ppd() -> str:
     return next((m for m in found if "_opt" in m), found[0])
 
 
+def finished_output(out_dir: Path, pattern: str, before: set, timeout: float = 30.0) -> Path:
+    """The new PDF cups-pdf wrote, once it is whole: the file appears before cups-pdf has
+    finished writing it, so wait until pdfinfo reads it and its size stops changing."""
+    deadline = time.monotonic() + timeout
+    last_size = -1
+    while time.monotonic() < deadline:
+        new = set(out_dir.glob(pattern)) - before
+        if len(new) == 1:
+            [found] = new
+            size = found.stat().st_size
+            readable = subprocess.run(["pdfinfo", str(found)], capture_output=True).returncode == 0
+            if readable and size == last_size:
+                return found
+            last_size = size
+        time.sleep(0.3)
+    raise AssertionError(f"cups-pdf wrote no complete {pattern} within {timeout} s")
+
+
 def cups_pdf_output_dir() -> Path:
     """cups-pdf's ``Out`` directory for jobs of this user (/etc/cups/cups-pdf.conf)."""
     out = "/var/spool/cups-pdf/${USER}"
@@ -107,10 +125,7 @@ def test_a_certificate_prints_through_qt_and_cups_pdf_and_its_qr_survives(cups, 
     assert outcome.ok and outcome.code == "printed" and outcome.confirmed, outcome
     assert len(outcome.job_ids) == 1 and outcome.pages == 1
     assert outcome.job_ids[0] not in CupsQueue(PDF_QUEUE).job_ids("not-completed")
-    deadline = time.monotonic() + 20
-    while not (set(out_dir.glob(f"*{document.doc_no}*.pdf")) - before) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    [printed] = set(out_dir.glob(f"*{document.doc_no}*.pdf")) - before
+    printed = finished_output(out_dir, f"*{document.doc_no}*.pdf", before)
     try:
         assert pdf.pages(printed) == 1
         assert pdf.qr_codes(printed, tmp_path) == [document.verify_url]      # the page that came out is ours
@@ -150,10 +165,7 @@ def test_an_existing_pdf_prints_page_by_page_through_qtpdf(cups, qapp, document,
     before = set(out_dir.glob(f"*again-{document.doc_no}*.pdf")) if out_dir.exists() else set()
     outcome = print_pdf(source, PDF_QUEUE, wait_s=45, poll_s=0.3)
     assert outcome.ok and outcome.confirmed and outcome.pages == 1, outcome
-    deadline = time.monotonic() + 20
-    while not (set(out_dir.glob(f"*again-{document.doc_no}*.pdf")) - before) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    [printed] = set(out_dir.glob(f"*again-{document.doc_no}*.pdf")) - before
+    printed = finished_output(out_dir, f"*again-{document.doc_no}*.pdf", before)
     try:
         assert pdf.qr_codes(printed, tmp_path) == [document.verify_url]
     finally:
