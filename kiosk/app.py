@@ -69,6 +69,9 @@ def build_kiosk(config, token: str, *, app, client=None, voice_sink=None, start:
     window = KioskWindow(runtime, Translations(app), locked=config.kiosk.locked, taps=config.kiosk.maintenance_taps,
                          attract_after_s=config.kiosk.attract_after_s, notice_rotate_s=config.kiosk.notice_rotate_s,
                          maintenance=lockdown)
+    if devices.wedge is not None:     # a pinyin input method would swallow the scanner's letters (devices.md §4.1)
+        from drivers.scanner.wedge import disable_input_method
+        disable_input_method(window)
     lockdown.exit_requested.connect(lambda: (window.allow_close(), app.quit()))
     window.connecting.show_connecting()
     if start:

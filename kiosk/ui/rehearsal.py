@@ -119,22 +119,28 @@ class MemoryCertificates:
 
     def report_certificate_print(self, doc_no, result, *, reason=None, request_id) -> dict:
         self.calls.append(("report_certificate_print", {"doc_no": doc_no, "result": result, "reason": reason}))
-        record = self.issued[doc_no]
+        record = self._record(doc_no)
         record["print_state"] = {"ok": "printed"}.get(result, result)
         allowed = result == "failed" and record["reprints"] < 1
         return {"doc_no": doc_no, "print_state": record["print_state"], "reprint_allowed": allowed}
 
     def request_certificate_reprint(self, doc_no, *, request_id) -> dict:
         self.calls.append(("request_certificate_reprint", {"doc_no": doc_no}))
-        record = self.issued[doc_no]
+        record = self._record(doc_no)
         if record["print_state"] != "failed" or record["reprints"] >= 1:
             raise HallApiError("reprint_not_allowed", "不能再次打印", "No more reprints", status=409)
         record.update(print_state="reprinting", reprints=record["reprints"] + 1)
         return {"doc_no": doc_no, "print_state": "reprinting", "reprints": record["reprints"]}
 
     def rate_certificate(self, doc_no, level, *, reasons=(), request_id) -> dict:
+        self._record(doc_no)
         self.ratings.append({"doc_no": doc_no, "level": level, "reasons": tuple(reasons)})
         return {"doc_no": doc_no, "level": level}
+
+    def _record(self, doc_no: str) -> dict:
+        if doc_no not in self.issued:
+            raise HallApiError("not_found", "没有这份证明", "No such document", status=404)
+        return self.issued[doc_no]
 
     def _issue(self, type_code: str, card, period_months, purpose) -> dict:
         kind = next(t for t in REHEARSAL_TYPES if t["code"] == type_code)

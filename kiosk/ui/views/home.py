@@ -35,6 +35,7 @@ class HomeView(View):
         self.notices: tuple[str, ...] = ()
         self.notice_index = 0
         self._columns = 0
+        self._keys: list[str] = []
 
     def render(self, screen: HomeScreen, look: Look) -> None:
         super().render(screen, look)
@@ -65,15 +66,17 @@ class HomeView(View):
         tile = Tile(key, ICONS.get(key, "guide"))
         tile.clicked.connect(lambda _=False, k=key: self.send(Open(k)))
         self.tiles[key] = tile
-        self._columns = 0
         return tile
 
     def _place(self, keys: list[str], columns: int) -> None:
-        if columns == self._columns:
+        """Lay the tiles out again when the columns or the offered tiles change (证明打印 is
+        only on kiosks with an A4 printer)."""
+        if (columns, keys) == (self._columns, self._keys):
             return
-        self._columns = columns
-        for tile in self.tiles.values():
+        self._columns, self._keys = columns, keys
+        for key, tile in self.tiles.items():
             self.grid.removeWidget(tile)
+            tile.setVisible(key in keys)
         for index, key in enumerate(keys):
             last_alone = index == len(keys) - 1 and len(keys) % columns == 1
             span = columns if last_alone else 1

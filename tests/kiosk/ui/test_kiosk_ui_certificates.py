@@ -240,7 +240,9 @@ def test_a_certificate_is_identified_by_card_previewed_masked_printed_rated_and_
         pdf.unlink()
     verdict = requests.get(hall_server.url(f"/certificates/verify/{document.token}"), timeout=5).json()
     assert verdict["status"] == "valid" and verdict["genuine"]
-    assert _issue_record(hall_server, document.doc_no)["print_state"] == "printed"
+    record = _issue_record(hall_server, document.doc_no)
+    assert record["print_state"] == "printed"
+    assert record["reader_sam"] == reader.device.sam_id                 # the driver's SAM id went along
     kiosk.view().evaluate.click()
     kiosk.wait_screen(cert.Rate)
     kiosk.view().levels[5].click()
