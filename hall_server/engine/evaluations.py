@@ -22,6 +22,7 @@ from hall_server.store import Tx
 
 CHANNELS = {"pad", "screen", "kiosk", "phone", "web"}
 UNRATED_REASONS = {"timeout", "declined"}
+SWEEP_LOOKBACK = timedelta(days=7)    # how far back the 未评 sweep looks (see sweep_unrated)
 # What a kiosk or a window sees of a rating it sent: nothing about who rated (HCP-42/43).
 PUBLIC_FIELDS = ("id", "ticket_id", "ticket_number", "level", "level_name", "channel", "at", "project_no",
                  "evaluation_count")
@@ -155,12 +156,17 @@ def _insert_unrated(tx: Tx, ticket: Ticket, reason: str, channel: str | None, ac
 
 
 def sweep_unrated(hall, tx: Tx) -> int:
-    """Mark every ticket finished more than ``unrated_after_minutes`` ago that has
-    neither a rating nor a 未评 record (a window without a pad, a lost report)."""
-    cutoff = iso(tx.at - timedelta(minutes=hall.config.evaluation_loop.record.unrated_after_minutes))
+    """Mark every ticket finished more than ``unrated_after_minutes`` ago (and less than
+    ``SWEEP_LOOKBACK`` before that) that has neither a rating nor a 未评 record (a
+    window without a pad, a lost report). The lower bound keeps the sweep, which runs
+    every minute holding the writer, from reading all history: unbounded it took 0.7 s
+    at 300,000 tickets (docs/robustness.md); only a server stopped for longer than the
+    lookback leaves a ticket behind."""
+    cutoff = tx.at - timedelta(minutes=hall.config.evaluation_loop.record.unrated_after_minutes)
     rows = tx.all("SELECT t.id FROM tickets t LEFT JOIN evaluations e ON e.ticket_id = t.id "
                   "LEFT JOIN evaluation_unrated u ON u.ticket_id = t.id "
-                  "WHERE t.state = 'done' AND t.finished_at < ? AND e.id IS NULL AND u.ticket_id IS NULL", (cutoff,))
+                  "WHERE t.state = 'done' AND t.finished_at >= ? AND t.finished_at < ? AND e.id IS NULL "
+                  "AND u.ticket_id IS NULL", (iso(cutoff - SWEEP_LOOKBACK), iso(cutoff)))
     for row in rows:
         _insert_unrated(tx, load(tx, row["id"]), "sweep", None, "system")
     return len(rows)
