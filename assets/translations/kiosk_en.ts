@@ -180,8 +180,8 @@
 <context>
     <name>CertificateRateView</name>
     <message>
-        <source>请为本次证明自助打印服务评价</source>
-        <translation>Please rate this certificate self-service</translation>
+        <source>证明编号：%1</source>
+        <translation>Document number: %1</translation>
     </message>
 </context>
 <context>

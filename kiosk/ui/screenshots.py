@@ -145,29 +145,28 @@ def _certificate(s, stop: str) -> None:
     _until(s, cert.Identify, lambda screen: screen.types is not None and screen.printer_ready)
     s.send(CardSwiped(CERT_CARD))
     _until(s, cert.ChooseType)
+    if stop == "types":
+        return
     s.send(Choose("social_insurance"), cert.SetPeriod(12), cert.SetPurpose("购房"))
     if stop == "params":
         return
     s.client.certificates.delay_s = 1.0 if stop == "fetching" else 0.0
     s.send(Submit())
-    if stop != "fetching":
-        _until(s, cert.Preview)
-        _print(s, printer, stop)
+    _until(s, cert.Fetching if stop == "fetching" else cert.Preview)
+    _print(s, printer, stop)
 
 
 def _print(s, printer, stop: str) -> None:
-    if stop == "preview":
+    if stop in ("fetching", "preview"):
         return
     printer.delay_s = 1.0 if stop == "printing" else 0.0
     if stop == "failed":
         printer.fail_next()
     s.send(Submit())
-    if stop in ("done", "rate"):
-        _until(s, cert.Finished)
+    _until(s, {"printing": cert.Printing, "failed": cert.PrintFailedScreen}.get(stop, cert.Finished))
     if stop == "rate":
         s.send(Evaluate(), ChooseLevel(2), ToggleReason(s.kiosk.runtime.session.settings.bad_review_reasons[0]))
-    if stop == "failed":
-        _until(s, cert.PrintFailedScreen)
+        _until(s, cert.Rate)
 
 
 def _until(s, kind, test=lambda screen: True, timeout: float = 5.0) -> None:

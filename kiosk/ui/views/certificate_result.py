@@ -187,7 +187,7 @@ class CertificateRateView(RateView):
         face = _RateFace(screen.doc_no, screen.reason_options, screen.level, screen.reasons, screen.notice)
         super().render(face, look)
         self.screen = screen
-        self.ticket.setText(self.tr("请为本次证明自助打印服务评价"))
+        self.ticket.setText(self.tr("证明编号：%1").replace("%1", screen.doc_no))
         self.submit.setEnabled(not screen.busy)
 
     def _toggle(self, index: int) -> None:
