@@ -143,3 +143,24 @@ def test_english_and_elderly_mode_on_the_certificate_screens(kiosk):
     kiosk.send(cert.SetPeriod(6), cert.SetPurpose("其他"), Submit())
     kiosk.wait_screen(cert.Preview)
     assert kiosk.view().confirm.text() == "Print" and kiosk.view().cancel.text() == "Cancel, do not print"
+
+
+def test_fetching_while_the_server_is_unreachable_says_so_offers_a_way_out_and_recovers(kiosk):
+    session = kiosk.runtime.session
+    session.settings = replace(session.settings, server_retry_delays_s=(0.1, 0.1, 0.1, 0.1))
+    kiosk.window.views[HomeScreen].tiles["certificate"].click()
+    kiosk.qtbot.waitUntil(lambda: bool(isinstance(kiosk.screen, cert.Identify) and kiosk.screen.types
+                                       and kiosk.screen.printer_ready), timeout=5000)
+    kiosk.send(CardSwiped(CARD))
+    kiosk.wait_screen(cert.ChooseType)
+    kiosk.client.offline = True
+    kiosk.send(Choose("medical_insurance"), cert.SetPurpose("入学"), Submit())
+    kiosk.qtbot.waitUntil(lambda: isinstance(kiosk.screen, cert.Fetching) and kiosk.screen.notice is not None,
+                          timeout=3000)
+    view = kiosk.view()
+    assert "服务器暂时无法连接" in view.notice.message.text() and view.cancel.isVisibleTo(kiosk.window)
+    assert not view.progress.isVisibleTo(kiosk.window)
+    kiosk.client.offline = False
+    preview = kiosk.wait_screen(cert.Preview)
+    issues = [c for c in kiosk.client.certificates.calls if c[0] == "issue_certificate"]
+    assert len(issues) == 1 and preview.document.type_code == "medical_insurance"   # one issue, same request_id
