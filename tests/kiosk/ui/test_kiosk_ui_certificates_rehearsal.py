@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractButton
 from drivers.status import DeviceStatus
 from kiosk.config import DevicesSection, DocumentPrinterSection, IdCardSection, KioskConfig
 from kiosk.core import certificate_flow as cert
-from kiosk.core.intents import CardSwiped, Choose, Home, Open, Submit, Tick, ToggleElderly
+from kiosk.core.intents import CardSwiped, Choose, Home, Submit, Tick, ToggleElderly
 from kiosk.core.screens import HomeScreen, Refused
 from kiosk.ui import theme
 from kiosk.ui.rehearsal import MemoryDocumentPrinter
