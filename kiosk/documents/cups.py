@@ -162,7 +162,11 @@ class CupsQueue:
         return lines[-1] if done.returncode == 0 and len(lines) >= 2 else "unknown"
 
     def cancel(self, job_id: int) -> bool:
+        """Cancel and purge the job's files (``-x``). A plain cancel that lands while the
+        backend is still running can be undone: the backend exits with "stop printer",
+        CUPS puts the job back, and it prints when staff re-enable the printer — a
+        document the resident was told had failed. Without its files it cannot."""
         try:
-            return self._run(["cancel", f"{self.name}-{job_id}"]).returncode == 0
+            return self._run(["cancel", "-x", f"{self.name}-{job_id}"]).returncode == 0
         except (OSError, subprocess.SubprocessError):
             return False

@@ -110,4 +110,4 @@ def test_the_queue_asks_lpstat_in_the_expected_form_and_cancels_by_job():
     script = Script({"lpstat": ("office-a4-5 root 1 now\n", 0, ""), "cancel": ("", 0, "")})
     queue = CupsQueue("office-a4", run=script)
     assert queue.job_ids("all") == {5} and queue.cancel(5)
-    assert script.calls == [["lpstat", "-W", "all", "-o", "office-a4"], ["cancel", "office-a4-5"]]
+    assert script.calls == [["lpstat", "-W", "all", "-o", "office-a4"], ["cancel", "-x", "office-a4-5"]]  # purged: cannot come back
