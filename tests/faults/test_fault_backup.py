@@ -79,7 +79,14 @@ def busy_hall(server, tokens: dict, runner, stop: threading.Event, errors: list)
             if r.status_code != 201:
                 errors.append(r.text)
 
-    threads = [threading.Thread(target=kiosk)] + [threading.Thread(target=window, args=(w,)) for w in ("w01", "w14")]
+    def guarded(fn, *args):
+        try:
+            fn(*args)
+        except Exception as exc:      # a thread's exception would otherwise vanish
+            errors.append(f"{fn.__name__}: {exc!r}")
+
+    threads = [threading.Thread(target=guarded, args=(kiosk,))]
+    threads += [threading.Thread(target=guarded, args=(window, w)) for w in ("w01", "w14")]
     for t in threads:
         t.start()
     return threads
