@@ -1,6 +1,6 @@
 """A busy day at a big hall, compressed: 8,000 tickets, 60 windows, 10 queues.
 
-    .venv/bin/python bench/bench_busy_day.py [--tickets 8000] [--windows 60] [--seconds 240] [--seed 8]
+    .venv/bin/python bench/bench_busy_day.py [--tickets 8000] [--windows 60] [--seconds 600] [--seed 8]
 
 Starts the real hall server (``python -m hall_server serve``, one uvicorn process) on a
 generated hall file (60 windows, each serving 1 to 3 of 10 categories, weighted to
@@ -430,7 +430,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", type=int, default=8000)
     parser.add_argument("--windows", type=int, default=60)
-    parser.add_argument("--seconds", type=float, default=240, help="wall seconds for the 08:30–17:30 day")
+    parser.add_argument("--seconds", type=float, default=600, help="wall seconds for the 08:30–17:30 day")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--idle-seconds", type=float, default=60,
                         help="simulated seconds an idle clerk waits before calling again")
