@@ -102,7 +102,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        problems = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")} for e in exc.errors()]
+        errors = exc.errors()
+        problems = [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", "")} for e in errors]
+        if any(e.get("type") == "json_invalid" for e in errors):
+            at = next((e["loc"][-1] for e in errors if e.get("type") == "json_invalid"), "?")
+            return _error(422, "invalid_input", f"请求内容不是有效的 JSON（约第 {at} 个字符处）",
+                          f"the request body is not valid JSON (near character {at})", problems=problems)
         where = "，".join(".".join(p["loc"][1:] or p["loc"]) for p in problems[:3])
         return _error(422, "invalid_input", f"请求内容不正确：{where}", f"invalid request: {where}", problems=problems)
 

@@ -240,3 +240,11 @@ def test_refused_check_in_names_the_slot(api):
     _appointment(api, code="YY020")
     early = api("kiosk").post("/appointments/YY020/check-in", {}).json()["error"]
     assert "10:10" in early["message"] and "10:10" in early["message_en"]
+
+
+def test_broken_json_is_named_as_such(api):
+    r = api("kiosk").request("POST", "/tickets", content=b'{"category_code": "A",',
+                             headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["code"] == "invalid_input" and "JSON" in error["message"] and "JSON" in error["message_en"]
