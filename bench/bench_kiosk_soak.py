@@ -206,8 +206,7 @@ def settle(app, seconds: float = 3.0) -> None:
 
 
 def run(flows: int, warmup: int) -> dict:
-    from PySide6.QtCore import QThreadPool
-
+    """The whole soak; the census before the kiosk, after the warm-up, after the soak, after stop."""
     from kiosk.app import make_app
     app = make_app()
     rig = Rig(Path(tempfile.mkdtemp(prefix="bench-soak-")))
@@ -219,28 +218,53 @@ def run(flows: int, warmup: int) -> dict:
         soak = Soak(app, rig, kiosk)
         soak.until(lambda: kiosk.runtime.hall and kiosk.runtime.session.printer.ready and kiosk.devices.reader_ready)
         soak.service = kiosk.runtime.session.directory.services[0]
-        for _ in range(warmup):
-            soak.one_flow()
-        rig.forget()
-        settle(app)
-        base = census()
-        started = time.perf_counter()
-        for _ in range(flows):
-            soak.one_flow()
-        elapsed = time.perf_counter() - started
-        rig.forget()
-        settle(app)
-        end = census()
-        kiosk.stop()
-        rig.client._session.close()
-        kiosk.window.allow_close()
-        kiosk.window.close()
-        kiosk.window.deleteLater()
-        QThreadPool.globalInstance().waitForDone(5000)   # Qt's pooled threads would expire after 30 s idle
-        settle(app, 5.0)
-        stopped = census()
+        base, end, elapsed = _soak(app, rig, soak, flows, warmup)
+        _stop(app, rig, kiosk)
+        stopped = _census_when(app, lambda now: now["os_threads"] == unbuilt["os_threads"], 40.0)
     finally:
         rig.stop()
+    return _report(soak, flows, warmup, elapsed, unbuilt, base, end, stopped)
+
+
+def _soak(app, rig: Rig, soak: Soak, flows: int, warmup: int) -> tuple[dict, dict, float]:
+    for _ in range(warmup):
+        soak.one_flow()
+    rig.forget()
+    settle(app)
+    base = census()
+    started = time.perf_counter()
+    for _ in range(flows):
+        soak.one_flow()
+    elapsed = time.perf_counter() - started
+    rig.forget()
+    settle(app)
+    return base, census(), elapsed
+
+
+def _stop(app, rig: Rig, kiosk) -> None:
+    from PySide6.QtCore import QThreadPool
+    kiosk.stop()
+    rig.client._session.close()
+    kiosk.window.allow_close()
+    kiosk.window.close()
+    kiosk.window.deleteLater()
+    settle(app, 5.0)
+    QThreadPool.globalInstance().waitForDone(5000)
+
+
+def _census_when(app, predicate, timeout: float) -> dict:
+    """The census once ``predicate(census)`` holds, or after ``timeout``: Qt's pooled threads
+    outside its global pool end only after 30 s idle."""
+    deadline = time.monotonic() + timeout
+    while True:
+        now = census()
+        if predicate(now) or time.monotonic() > deadline:
+            return now
+        settle(app, 1.0)
+
+
+def _report(soak: Soak, flows: int, warmup: int, elapsed: float, unbuilt: dict, base: dict, end: dict,
+            stopped: dict) -> dict:
     return {
         "flows": flows, "warmup": warmup, "card_reads": soak.reads, "scans_back": soak.scans,
         "unplug_cycles": soak.cycles, "flows_per_s": round(flows / elapsed, 1),
@@ -250,9 +274,8 @@ def run(flows: int, warmup: int) -> dict:
         "threads_change": difference(base["threads"], end["threads"]),
         "os_threads_change": difference(base["os_threads"], end["os_threads"]),
         "fds_after_warmup": base["fds"], "fds_change": difference(base["fds"], end["fds"]),
-        "after_stop_vs_before_build": {"threads": difference(unbuilt["threads"], stopped["threads"]),
-                                       "os_threads": difference(unbuilt["os_threads"], stopped["os_threads"]),
-                                       "fds": difference(unbuilt["fds"], stopped["fds"])},
+        "after_stop_vs_before_build": {key: difference(unbuilt[key], stopped[key])
+                                       for key in ("threads", "os_threads", "fds")},
         "targets": {"rss_growth_pct": 5, "threads_change": {}, "os_threads_change": {}, "fds_change": {}},
     }
 
