@@ -145,8 +145,10 @@ def test_the_led_agent_follows_the_hall_on_emulated_screens(live_server, screens
     assert emulator.shown.get(2) == "暂停服务"
     agent.stop()
     assert all(f.command.valid for f in emulator.frames)
-    gaps = [b.at - a.at for a, b in zip(emulator.frames, emulator.frames[1:])]
-    assert min(gaps) >= 0.09                              # the bus gap (devices.md §3.4) held
+    # The 100 ms bus gap (devices.md §3.4) is checked on the driver's own send times in
+    # tests/drivers/led; arrival times here are the emulator thread's, which scheduling
+    # jitter compresses. Here: the frames arrived one by one, never run together.
+    assert len(emulator.frames) == len(emulator.valid_frames()) >= 6
 
 
 def test_after_the_bus_comes_back_every_screen_is_sent_its_text_again(screens, wait):
