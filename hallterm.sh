@@ -71,7 +71,8 @@ ensure_voice_pack() {
 
 ensure_translations() {
   # Qt .qm files are built from the .ts sources (they are not committed).
-  "$VENV/bin/python" -m kiosk.ui.translations build || say "翻译文件生成失败 / building translations failed"
+  "$VENV/bin/python" -m kiosk.ui.translations build >/dev/null || say "翻译文件生成失败 / building translations failed"
+  "$VENV/bin/python" -m kiosk.counter.ui.translations build >/dev/null || say "翻译文件生成失败 / building translations failed"
 }
 
 setup() {

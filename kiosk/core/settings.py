@@ -26,7 +26,7 @@ class FlowSettings:
     """Everything a flow decides with that is not hall data."""
 
     hall_name: str = ""
-    status_url_template: str = "http://127.0.0.1:8600/status/{token}"
+    status_url_template: str = "http://127.0.0.1:8600/t/{token}"   # the server's phone page
     guide_url_template: str = "http://127.0.0.1:8600/guide/{code}"
     idle: IdlePolicy = field(default_factory=IdlePolicy)
     # After the client's own retries fail, the flow retries the same request this

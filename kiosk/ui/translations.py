@@ -32,33 +32,38 @@ def _tool(name: str) -> str:
     return found
 
 
-def build(quiet: bool = True) -> Path:
-    """Compile the ``.ts`` into the ``.qm`` (pyside6-lrelease); return its path."""
-    subprocess.run([_tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True,
-                   stdout=subprocess.DEVNULL if quiet else None)
-    return QM
+def build(ts: Path = TS, qm: Path | None = None, quiet: bool = True) -> Path:
+    """Compile ``ts`` into ``qm`` (default: beside it) with pyside6-lrelease; return the ``.qm``.
+    The counter console uses the same builder for its own ``.ts``."""
+    qm = qm or ts.with_suffix(".qm")
+    subprocess.run([_tool("pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True,
+                   stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL if quiet else None)
+    return qm
 
 
-def ensure_built() -> Path | None:
+def ensure_built(ts: Path = TS) -> Path | None:
     """The ``.qm``, built now if missing or stale; None if it cannot be built (English then
     falls back to the Chinese source text, and the log says so)."""
-    if QM.exists() and QM.stat().st_mtime >= TS.stat().st_mtime:
-        return QM
+    qm = ts.with_suffix(".qm")
+    if qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime:
+        return qm
     try:
-        return build()
+        return build(ts)
     except (OSError, subprocess.CalledProcessError):
         return None
 
 
-def update() -> None:
+def update(ts: Path = TS, sources: tuple[str, ...] = SOURCES) -> None:
     """Re-extract the UI strings into the ``.ts`` (keeps existing translations)."""
-    files = [str(p) for folder in SOURCES for p in sorted((ROOT / folder).rglob("*.py"))]
-    subprocess.run([_tool("pyside6-lupdate"), *files, "-ts", str(TS), "-no-obsolete", "-locations", "none"],
+    files = [str(p) for folder in sources for p in sorted((ROOT / folder).rglob("*.py"))]
+    subprocess.run([_tool("pyside6-lupdate"), *files, "-ts", str(ts), "-no-obsolete", "-locations", "none"],
                    check=True, cwd=ROOT)
 
 
 class Translations:
     """Switches the application between Chinese (no translator) and English."""
+
+    ts = TS
 
     def __init__(self, app: QCoreApplication):
         self.app = app
@@ -73,7 +78,7 @@ class Translations:
         self.language = language
         if language == "en":
             if not self.loaded:
-                path = ensure_built()
+                path = ensure_built(self.ts)
                 self.loaded = bool(path) and self.translator.load(str(path))
             if self.loaded:
                 self.app.installTranslator(self.translator)
@@ -82,15 +87,16 @@ class Translations:
         return True
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, ts: Path = TS, sources: tuple[str, ...] = SOURCES,
+         prog: str = "kiosk.ui.translations") -> int:
     args = sys.argv[1:] if argv is None else argv
     verb = args[0] if args else "build"
     if verb == "build":
-        print(build(quiet=True))
+        print(build(ts))
     elif verb == "update":
-        update()
+        update(ts, sources)
     else:
-        print("usage: python -m kiosk.ui.translations build|update", file=sys.stderr)
+        print(f"usage: python -m {prog} build|update", file=sys.stderr)
         return 2
     return 0
 

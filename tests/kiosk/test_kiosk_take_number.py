@@ -36,7 +36,7 @@ def test_card_swipe_issues_one_ticket_prints_masked_receipt_and_confirms():
     screen = kiosk.screen
     assert isinstance(screen, Confirmation)
     assert (screen.view.number, screen.view.ahead, screen.view.masked_name) == ("A001", 0, "李**")
-    assert screen.view.status_url == "http://127.0.0.1:8600/status/tok1"
+    assert screen.view.status_url == "http://127.0.0.1:8600/t/tok1"
     [call] = issue_calls(kiosk)
     assert call["id_card"].number == YOUNG.number and call["request_id"] == "req-1"
     assert call["service_code"] == "SB001" and call["priority"] == "normal"
