@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -73,11 +74,18 @@ class WavDirSink:
         with self._lock:
             self._count += 1
             stem = f"{self._count:05d}-{re.sub(r'[^A-Za-z0-9_-]', '_', label)}"
-        (self.directory / f"{stem}.wav").write_bytes(wav)
-        (self.directory / f"{stem}.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        _write_whole(self.directory / f"{stem}.wav", wav)
+        _write_whole(self.directory / f"{stem}.json", json.dumps(info, ensure_ascii=False).encode("utf-8"))
         if self.realtime:
             time.sleep(info.get("seconds", 0) * self.realtime)
         self.played.append((start, time.monotonic(), label))
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write beside, then rename: whoever watches the folder never reads half a file."""
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data)
+    os.replace(part, path)
 
 
 class SilentSink:
