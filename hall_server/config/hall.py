@@ -5,8 +5,8 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from hall_server.config.agents import AgentSettings
 from hall_server.config.catalogue import Service
-from hall_server.config.evaluation_upstream import EvaluationLoopSettings
 from hall_server.config.certificates import CertificateSettings
+from hall_server.config.evaluation_upstream import EvaluationLoopSettings
 from hall_server.config.console import ConsoleSettings
 from hall_server.config.consistency import hall_problems
 from hall_server.config.queues import Category, Window
