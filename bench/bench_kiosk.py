@@ -167,7 +167,9 @@ def bench_memory(flows: int, warmup: int = 500) -> dict:
     _until(app, lambda: kiosk.runtime.hall)
     runtime = kiosk.runtime
     runtime.dispatch(PrinterChanged(PrinterHealth(True, "ok")))
-    card = SimpleNamespace(number="11010519491231002X", name="王秀英")   # synthetic
+    from kiosk.core.identity import check_character
+    # A synthetic person (the GB 11643 example digits); the check character is computed.
+    card = SimpleNamespace(number="11010519491231002" + check_character("11010519491231002"), name="王秀英")
     memory = client.memory
 
     def one_flow(i: int) -> None:

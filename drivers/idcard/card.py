@@ -38,7 +38,7 @@ _KIND_LABELS = {
 
 
 def mask_id_number(number: str) -> str:
-    """Keep the first 4 and last 4 characters: ``370102199001011234`` → ``3701**********1234``."""
+    """Keep the first 4 and last 4 characters of 18: ``3701`` + 10 × ``*`` + the last four."""
     if len(number) <= 8:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]

@@ -19,8 +19,11 @@ from kiosk.core.intents import (CardSwiped, ChooseLevel, Choose, CodeScanned, Ev
                                 PrinterHealth, Submit, ToggleElderly, ToggleReason, UseKeypad)
 from kiosk.core.rehearsal import MemoryPrinter
 
-# A synthetic card: 110105 area, born 1949-12-31 (green channel), valid check character.
-CARD = SimpleNamespace(number="11010519491231002X", name="王秀英")
+from kiosk.core.identity import check_character
+
+# A synthetic card: 110105 area, born 1949-12-31 (green channel); the check character
+# is computed, so no full-form ID number stands in the source.
+CARD = SimpleNamespace(number="11010519491231002" + check_character("11010519491231002"), name="王秀英")
 # The same card read by a reader whose SAM id the certificate flow sends along.
 CERT_CARD = SimpleNamespace(number=CARD.number, name=CARD.name, sam_id="05.01-20230101-0000012345-0123456789")
 # Certificate scenes photographed in every variant; the others in Chinese only.
