@@ -219,6 +219,11 @@ def test_printer_without_status_support_prints_unconfirmed(rig):
     assert r.printer.status.state == "ok" and r.printer.status.details["paper"] == "unknown"
     result = r.printer.print_receipt(TICKET)
     assert result.printed and not result.confirmed
+    # Unconfirmed means the call returns once the bytes are written; the emulator
+    # reads them from the pty on its own thread, so give it a moment to finish.
+    deadline = time.monotonic() + 5
+    while r.emulator.last_document is None and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert r.emulator.last_document.find_line("A023") and r.emulator.status_requests == 0
 
 
