@@ -29,7 +29,8 @@ log = logging.getLogger("hall_server")
 MAX_BODY_BYTES = 1_000_000
 
 # Every module here has a ``router``; API modules are mounted under /api/v1, web pages at the root.
-API_MODULES = ["system", "tickets", "windows", "appointments", "evaluations", "stats", "events",
+# "tickets" first: routes are matched in order, and taking a number is the busiest call.
+API_MODULES = ["tickets", "system", "windows", "appointments", "evaluations", "stats", "events",
                "console", "certificates", "outbox", "counter"]
 WEB_MODULES = ["display", "console", "verify", "evaltablet"]
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "hall.example.toml"

@@ -106,7 +106,7 @@ class Authenticator:
         """Another process (``admin revoke``) committed to the database: drop the cache,
         so a revoked token stops working at once, not at the next restart.
         ``PRAGMA data_version`` changes only on other connections' commits; it is cheap."""
-        version = self.store.one("PRAGMA data_version")["data_version"]
+        version = self.store.data_version()
         if version != self._data_version:
             self._cache.clear()
             self._data_version = version

@@ -10,7 +10,8 @@ command), so a display never misses those either.
 from __future__ import annotations
 
 import asyncio
-import json
+
+from hall_server import jsonio
 
 from hall_server.store import Store
 
@@ -19,8 +20,8 @@ Frame = tuple[int, bytes]  # (seq, encoded SSE frame)
 
 def encode(event: dict) -> Frame:
     """The SSE frame of one event: ``id``, ``event`` and the whole event as ``data``."""
-    data = json.dumps(event, ensure_ascii=False)
-    return event["seq"], f"id: {event['seq']}\r\nevent: {event['type']}\r\ndata: {data}\r\n\r\n".encode()
+    head = f"id: {event['seq']}\r\nevent: {event['type']}\r\ndata: ".encode()
+    return event["seq"], head + jsonio.dumps(event) + b"\r\n\r\n"
 
 
 class EventHub:

@@ -26,7 +26,7 @@ def _aware(value, hall: Hall):
 async def import_appointment(body: AppointmentCreate, request: Request, who: Principal = Depends(roles("manager", "admin"))):
     """Import one appointment (ID hashed and masked, never stored)."""
     hall: Hall = request.app.state.hall
-    return mutate(request, who, "appointment.import", body.code,
+    return await mutate(request, who, "appointment.import", body.code,
                   lambda tx: engine.import_one(hall, tx, body.code, body.service_code, _aware(body.slot_start, hall),
                                                _aware(body.slot_end, hall), _card(body.id_card)),
                   request_id=body.request_id, status=201)
@@ -49,6 +49,6 @@ async def check_in(code: str, request: Request, body: CheckIn | None = None, who
     hall: Hall = request.app.state.hall
     if len(code) > 64:
         raise invalid("预约码过长", "appointment code too long")
-    return mutate(request, who, "appointment.check_in", code,
+    return await mutate(request, who, "appointment.check_in", code,
                   lambda tx: engine.check_in(hall, tx, code, _card(body.id_card if body else None), who.role),
                   request_id=body.request_id if body else None, status=201)

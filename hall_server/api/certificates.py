@@ -96,7 +96,7 @@ async def issue_certificate(body: CertificateCreate, request: Request, who: Prin
     except HallError as err:
         failure(desk.hall, who, "certificate.issue", body.type[:40], err.code)
         raise
-    response = mutate(request, who, "certificate.issue", kind.code,
+    response = await mutate(request, who, "certificate.issue", kind.code,
                       lambda tx: desk.issue(tx, kind=kind, card=card, params=params, data=data, kiosk=who.subject,
                                             base_url=str(request.base_url), request_id=body.request_id),
                       request_id=body.request_id, status=201)
@@ -116,7 +116,7 @@ def _replay(response: JSONResponse) -> dict:
 async def certificate_printed(doc_no: str, body: PrintResult, request: Request, who: Principal = Depends(roles("kiosk"))):
     """Record the print result; the answer says whether one reprint is still open."""
     desk = CertificateDesk.of(request.app)
-    return mutate(request, who, "certificate.printed", doc_no[:40],
+    return await mutate(request, who, "certificate.printed", doc_no[:40],
                   lambda tx: desk.record_print(tx, doc_no, who.subject, body.result, body.reason),
                   request_id=body.request_id)
 
@@ -126,7 +126,7 @@ async def certificate_reprint(doc_no: str, request: Request, body: Reprint | Non
                               who: Principal = Depends(roles("kiosk"))):
     """Allow one reprint of a failed document within the window (409 ``reprint_not_allowed``)."""
     desk = CertificateDesk.of(request.app)
-    return mutate(request, who, "certificate.reprint", doc_no[:40], lambda tx: desk.reprint(tx, doc_no, who.subject),
+    return await mutate(request, who, "certificate.reprint", doc_no[:40], lambda tx: desk.reprint(tx, doc_no, who.subject),
                   request_id=body.request_id if body else None)
 
 
@@ -135,7 +135,7 @@ async def certificate_rating(doc_no: str, body: CertificateRating, request: Requ
                              who: Principal = Depends(roles("kiosk"))):
     """好差评 for a self-printed document (one per document)."""
     desk = CertificateDesk.of(request.app)
-    return mutate(request, who, "certificate.evaluate", doc_no[:40],
+    return await mutate(request, who, "certificate.evaluate", doc_no[:40],
                   lambda tx: desk.evaluate(tx, doc_no, who.subject, body.level, body.reasons),
                   request_id=body.request_id, status=201)
 

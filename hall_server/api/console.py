@@ -123,7 +123,7 @@ async def console_export(kind: Literal["tickets", "categories", "windows", "cler
 async def request_help(body: HelpRequestCreate, request: Request, who: Principal = Depends(roles("kiosk"))):
     """呼叫帮办 from a kiosk; pressed again while open, the same request is raised again."""
     device = body.device or who.subject
-    return mutate(request, who, "help.request", device,
+    return await mutate(request, who, "help.request", device,
                   lambda tx: actions.request_help(tx, device, body.location, body.reason),
                   request_id=body.request_id, status=201)
 
@@ -151,7 +151,7 @@ async def get_help_request(request_id: str, hall: Hall = Depends(get_hall),
 async def resolve_help_request(request_id: str, request: Request, body: HelpResolve | None = None,
                                who: Principal = Depends(roles("manager"))):
     """Mark a help request handled; 409 ``bad_state`` if it already was."""
-    return mutate(request, who, "help.resolve", request_id,
+    return await mutate(request, who, "help.resolve", request_id,
                   lambda tx: actions.resolve_help(tx, request_id, who.subject, body.note if body else None),
                   request_id=body.request_id if body else None)
 
@@ -161,7 +161,7 @@ async def prioritise_ticket(ticket_id: str, request: Request, body: Action | Non
                             who: Principal = Depends(roles("manager"))):
     """A waiting ticket joins the green class (绿色通道); 409 if not waiting or already green."""
     hall: Hall = request.app.state.hall
-    return mutate(request, who, "ticket.prioritise", ticket_id,
+    return await mutate(request, who, "ticket.prioritise", ticket_id,
                   lambda tx: ticket_view(hall, actions.prioritise(hall, tx, ticket_id, who.subject), role=who.role),
                   request_id=body.request_id if body else None)
 
@@ -171,7 +171,7 @@ async def transfer_waiting_ticket(ticket_id: str, body: WaitingTransfer, request
                                   who: Principal = Depends(roles("manager"))):
     """Move a waiting ticket to another category and/or first in line at a window."""
     hall: Hall = request.app.state.hall
-    return mutate(request, who, "ticket.transfer", ticket_id,
+    return await mutate(request, who, "ticket.transfer", ticket_id,
                   lambda tx: ticket_view(hall, actions.transfer_waiting(hall, tx, ticket_id, who.subject,
                                                                         body.to_category, body.to_window),
                                          role=who.role), request_id=body.request_id)

@@ -48,7 +48,7 @@ async def take_duty(request: Request, body: Action | None = None, who: Principal
         engine.assign_clerk(hall, tx, who.window_id, who.subject)
         return _duty_view(tx, who)
 
-    return mutate(request, who, "window.duty", who.window_id, change, request_id=body.request_id if body else None)
+    return await mutate(request, who, "window.duty", who.window_id, change, request_id=body.request_id if body else None)
 
 
 def _person(tx, username: str | None) -> dict | None:

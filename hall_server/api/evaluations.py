@@ -44,7 +44,7 @@ async def evaluate(body: EvaluationBody, request: Request, who: Principal = Depe
     """Record one rating of a finished ticket; a bad one opens a case. A window
     (counter) may only relay its own pad or screen, shortly after finishing."""
     hall: Hall = request.app.state.hall
-    return mutate(request, who, "evaluation.record", body.ticket_id,
+    return await mutate(request, who, "evaluation.record", body.ticket_id,
                   lambda tx: engine.record(hall, tx, body.ticket_id, body.level, body.reasons, body.comment,
                                            body.channel, role=who.role, window_id=who.window_id, device=who.subject,
                                            project_no=body.project_no),
@@ -64,7 +64,7 @@ async def unrated(ticket_id: str, request: Request, body: UnratedBody | None = N
                                            window_id=who.window_id, actor=who.subject)
         return {**row, "created": created}
 
-    return mutate(request, who, "evaluation.unrated", ticket_id, run, request_id=body.request_id, status=201)
+    return await mutate(request, who, "evaluation.unrated", ticket_id, run, request_id=body.request_id, status=201)
 
 
 @router.get("/evaluations")
@@ -139,7 +139,7 @@ def _case_step(action: str):
         hall: Hall = request.app.state.hall
         step = body or CaseStep()
         detail = {"method": step.method, "satisfied": step.satisfied}
-        return mutate(request, who, f"case.{action}", case_id,
+        return await mutate(request, who, f"case.{action}", case_id,
                       lambda tx: cases.act_on_case(hall, tx, case_id, action, who.subject, step.note, detail),
                       request_id=step.request_id)
 

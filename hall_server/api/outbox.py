@@ -54,4 +54,4 @@ async def retry(outbox_id: int, request: Request, body: Action | None = None,
             raise not_found("上报记录", "outbox record")
         return row
 
-    return mutate(request, who, "outbox.retry", str(outbox_id), run, request_id=body.request_id if body else None)
+    return await mutate(request, who, "outbox.retry", str(outbox_id), run, request_id=body.request_id if body else None)

@@ -71,7 +71,7 @@ async def logout(request: Request, who: Principal = Depends(get_principal)):
         tx.execute("UPDATE tokens SET revoked_at = ? WHERE token_hash = ?", (iso(tx.at), who.token_hash))
         return {"ok": True}
 
-    response = mutate(request, who, "auth.logout", who.subject, revoke)
+    response = await mutate(request, who, "auth.logout", who.subject, revoke)
     request.app.state.auth.forget()
     return response
 

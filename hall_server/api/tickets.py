@@ -25,7 +25,7 @@ async def issue_ticket(body: TicketCreate, request: Request, who: Principal = De
     """Take a number: checks hours, quota and per-person limits; idempotent by request_id."""
     hall: Hall = request.app.state.hall
     card = IdCardInput(body.id_card.number, body.id_card.name) if body.id_card else None
-    return mutate(request, who, "ticket.issue", body.service_code or body.category_code,
+    return await mutate(request, who, "ticket.issue", body.service_code or body.category_code,
                   lambda tx: engine.issue(hall, tx, service_code=body.service_code, category_code=body.category_code,
                                           card=card, priority=Priority(body.priority), channel=body.channel,
                                           role=who.role),
@@ -111,7 +111,7 @@ async def requeue(ticket_id: str, request: Request, body: Action | None = None,
     if row and row["window_id"]:
         own_window(who, row["window_id"])
     policy = hall.window_policies.get(row["window_id"]) if row and row["window_id"] else None
-    return mutate(request, who, "ticket.requeue", ticket_id,
+    return await mutate(request, who, "ticket.requeue", ticket_id,
                   lambda tx: ticket_view(hall, engine.requeue(hall, tx, ticket_id, who.subject,
                                                               policy or hall.default_policy), role=who.role),
                   request_id=body.request_id if body else None)
@@ -121,6 +121,6 @@ async def requeue(ticket_id: str, request: Request, body: Action | None = None,
 async def cancel(ticket_id: str, request: Request, body: Action | None = None, who: Principal = Depends(roles("manager"))):
     """Cancel a waiting or no-show ticket."""
     hall: Hall = request.app.state.hall
-    return mutate(request, who, "ticket.cancel", ticket_id,
+    return await mutate(request, who, "ticket.cancel", ticket_id,
                   lambda tx: ticket_view(hall, engine.cancel(hall, tx, ticket_id, who.subject), role=who.role),
                   request_id=body.request_id if body else None)

@@ -38,7 +38,7 @@ def _ticket_action(name: str, fn, *allowed: str):
               who: Principal = Depends(roles(*allowed))):
         own_window(who, window_id)
         hall: Hall = request.app.state.hall
-        return mutate(request, who, f"window.{name}", window_id,
+        return await mutate(request, who, f"window.{name}", window_id,
                       lambda tx: ticket_view(hall, fn(hall, tx, window_id, who.subject), role=who.role),
                       request_id=body.request_id if body else None)
 
@@ -61,7 +61,7 @@ async def call_ticket(window_id: str, body: CallTicket, request: Request, who: P
     """特呼: call one chosen waiting ticket."""
     own_window(who, window_id)
     hall: Hall = request.app.state.hall
-    return mutate(request, who, "window.call", window_id,
+    return await mutate(request, who, "window.call", window_id,
                   lambda tx: ticket_view(hall, engine.call_ticket(hall, tx, window_id, body.ticket_id, who.subject),
                                          role=who.role), request_id=body.request_id)
 
@@ -71,7 +71,7 @@ async def transfer(window_id: str, body: Transfer, request: Request, who: Princi
     """Transfer the current ticket to a category or a window; it keeps its number and issue time."""
     own_window(who, window_id)
     hall: Hall = request.app.state.hall
-    return mutate(request, who, "window.transfer", window_id,
+    return await mutate(request, who, "window.transfer", window_id,
                   lambda tx: ticket_view(hall, engine.transfer(hall, tx, window_id, who.subject, body.to_category,
                                                                body.to_window), role=who.role),
                   request_id=body.request_id)
@@ -87,7 +87,7 @@ def _state_action(action: str):
             return engine.window_view(hall, tx, engine.change_state(hall, tx, window_id, action, who.subject,
                                                                      body.reason if body else None))
 
-        return mutate(request, who, f"window.{action}", window_id, change, request_id=body.request_id if body else None)
+        return await mutate(request, who, f"window.{action}", window_id, change, request_id=body.request_id if body else None)
 
     route.__name__ = f"window_{action}"
     router.add_api_route(f"/windows/{{window_id}}/{action}", route, methods=["POST"], name=route.__name__,
@@ -104,7 +104,7 @@ for _action in ("pause", "resume", "open", "close"):
 async def set_categories(window_id: str, body: Categories, request: Request, who: Principal = Depends(roles("manager"))):
     """Reassign a window's categories, in order; takes effect on the next call."""
     hall: Hall = request.app.state.hall
-    return mutate(request, who, "window.categories", window_id,
+    return await mutate(request, who, "window.categories", window_id,
                   lambda tx: engine.window_view(hall, tx, engine.set_categories(hall, tx, window_id, body.categories,
                                                                                 who.subject)),
                   request_id=body.request_id)
@@ -114,6 +114,6 @@ async def set_categories(window_id: str, body: Categories, request: Request, who
 async def assign_clerk(window_id: str, body: ClerkAssignment, request: Request, who: Principal = Depends(roles("manager"))):
     """AB岗: put a clerk on a window, or clear it."""
     hall: Hall = request.app.state.hall
-    return mutate(request, who, "window.clerk", window_id,
+    return await mutate(request, who, "window.clerk", window_id,
                   lambda tx: engine.window_view(hall, tx, engine.assign_clerk(hall, tx, window_id, body.clerk)),
                   request_id=body.request_id)

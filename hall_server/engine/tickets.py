@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 
 from hall_server.domain import estimates, numbering, persons
 from hall_server.domain import tickets as life
@@ -69,13 +68,13 @@ def issue(hall, tx: Tx, *, service_code=None, category_code=None, card: IdCardIn
         numbering.check_issue(category, service, now, serial - 1, for_service - 1, person_issued)
     except DomainError as err:
         raise HallError.from_domain(err) from err
-    ticket = Ticket(id=uuid.uuid4().hex, number=numbering.format_number(category.prefix, serial, category.padding),
+    ticket = Ticket(id=secrets.token_hex(16), number=numbering.format_number(category.prefix, serial, category.padding),
                     serial=serial, category=category.code, day=day, issued_at=now, queued_at=now,
                     service=service.code if service else None, channel=channel, priority=priority,
                     appointment_code=appointment_code, **person)
     status_token = secrets.token_urlsafe(12)
     rows.insert(tx, ticket, status_token)
-    tx.insert("ticket_history", {"ticket_id": ticket.id, "at": now.isoformat(timespec="milliseconds"),
+    tx.insert("ticket_history", {"ticket_id": ticket.id, "at": tx.at_ms,
                                  "action": "issue", "from_state": None, "to_state": ticket.state.value,
                                  "window_id": None, "actor": channel})
     tx.event("ticket.issued", ticket_event(ticket, channel=channel, issued_at=now.isoformat(timespec="seconds")))

@@ -54,7 +54,7 @@ def save(tx: Tx, before: Ticket, after: Ticket, action: str, actor: str | None) 
     if changes:
         tx.update("tickets", "id", after.id, changes)
     tx.insert("ticket_history", {
-        "ticket_id": after.id, "at": tx.at.isoformat(timespec="milliseconds"), "action": action,
+        "ticket_id": after.id, "at": tx.at_ms, "action": action,
         "from_state": before.state.value, "to_state": after.state.value,
         "window_id": after.window_id, "actor": actor,
     })
