@@ -1,11 +1,12 @@
 """Tickets issued per second over HTTP, beside a bare FastAPI+SQLite ceiling.
 
-    .venv/bin/python bench/bench_issue.py [--seconds 10] [--clients 1 8 32]
+    .venv/bin/python bench/bench_issue.py [--seconds 8] [--clients 1 8 32] [--rounds 3]
 
 Starts the real hall server (``python -m hall_server serve``) on a benchmark hall
 and the ceiling app (bench/ceiling_app.py), both single uvicorn processes, then
 drives each with wrk (Debian package ``wrk``) posting tickets with unique
-request_ids. Reports tickets/s, p50 and p99 latency, and the ratio to the ceiling.
+request_ids, in rounds that alternate the two. Reports the median over the rounds
+of tickets/s, p50 and p99 latency, and the ratio to the ceiling.
 Targets (issue 2): ≥ 1,500 tickets/s at 32 clients, ≥ 40 % of the ceiling, p99 < 50 ms.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,6 +90,15 @@ def wrk(base: str, token: str, clients: int, seconds: int) -> dict:
             "socket_errors": errors.group(1) if errors else ""}
 
 
+def median_run(runs: list[dict]) -> dict:
+    """Per figure, the median over the rounds (non-2xx: the total)."""
+    return {"rps": statistics.median(r["rps"] for r in runs),
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+            "non_2xx": sum(r["non_2xx"] for r in runs),
+            "socket_errors": "; ".join(r["socket_errors"] for r in runs if r["socket_errors"])}
+
+
 def _ms(text: str) -> float:
     value, unit = float(re.match(r"[\d.]+", text).group()), re.search(r"[a-z]+$", text).group()
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
@@ -97,6 +108,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--warmup", type=int, default=2, help="unmeasured seconds before each measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating hall/ceiling rounds per point; medians reported")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
@@ -108,10 +121,19 @@ def main() -> int:
         ceiling, ceiling_url = start_ceiling(tmp)
         try:
             for clients in args.clients:
-                ours = wrk(hall_url, token, clients, args.seconds)
-                top = wrk(ceiling_url, "", clients, args.seconds)
-                results.append({"clients": clients, "hall": ours, "ceiling": top,
-                                "ratio": round(ours["rps"] / top["rps"], 3)})
+                # Rounds alternate hall and ceiling, so a change in the virtual machine's
+                # speed moves both sides; each measurement follows a short unmeasured
+                # run at the same concurrency (connections open, no cold start).
+                ours, top = [], []
+                for _ in range(args.rounds):
+                    wrk(hall_url, token, clients, args.warmup)
+                    ours.append(wrk(hall_url, token, clients, args.seconds))
+                    wrk(ceiling_url, "", clients, args.warmup)
+                    top.append(wrk(ceiling_url, "", clients, args.seconds))
+                hall_m, ceiling_m = median_run(ours), median_run(top)
+                results.append({"clients": clients, "hall": hall_m, "ceiling": ceiling_m,
+                                "ratio": round(hall_m["rps"] / ceiling_m["rps"], 3),
+                                "rounds": {"hall": ours, "ceiling": top}})
         finally:
             for proc in (hall, ceiling):
                 proc.terminate()
