@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kiosk.config_file import ConfigFileError, load_toml_model
 from kiosk.core.idle import IdlePolicy
 from kiosk.core.settings import DEFAULT_BAD_REVIEW_REASONS, FlowSettings
 
@@ -165,15 +165,11 @@ class KioskConfig(Section):
             certificates=bool(self.devices.document_printer.name and self.devices.idcard.url))
 
 
-class KioskConfigError(Exception):
+class KioskConfigError(ConfigFileError):
     """A kiosk file that cannot be used; ``problems`` is a list of (key_path, zh, en)."""
 
-    def __init__(self, file: str | Path, problems: list[tuple[str, str, str]]):
-        self.file, self.problems = Path(file), list(problems)
-        lines = [f"自助终端配置文件有误：{self.file}", f"Invalid kiosk configuration file: {self.file}"]
-        for path, zh, en in self.problems:
-            lines += [f"  {path or '(文件 file)'}", f"    {zh}", f"    {en}"]
-        super().__init__("\n".join(lines))
+    label_zh = "自助终端配置文件"
+    label_en = "kiosk configuration file"
 
 
 def load_kiosk_config(path: str | Path) -> tuple[KioskConfig, str]:
@@ -182,63 +178,7 @@ def load_kiosk_config(path: str | Path) -> tuple[KioskConfig, str]:
     Raises:
         KioskConfigError: unreadable file, bad TOML, or invalid keys (with key paths).
     """
-    path = Path(path)
-    data = _read(path)
-    try:
-        config = KioskConfig.model_validate(data)
-    except ValidationError as error:
-        raise KioskConfigError(path, [_problem(e) for e in error.errors()]) from None
-    return config, _token(config, path)
-
-
-def _read(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except FileNotFoundError:
-        raise KioskConfigError(path, [("", "找不到配置文件", "configuration file not found")]) from None
-    except UnicodeDecodeError:
-        raise KioskConfigError(path, [("", "文件不是 UTF-8 编码", "the file is not UTF-8")]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise KioskConfigError(path, [("", f"TOML 语法错误：{error}", f"TOML syntax error: {error}")]) from None
-
-
-def _token(config: KioskConfig, path: Path) -> str:
-    if not config.server.token_file:
-        return config.server.token
-    token_path = (path.parent / config.server.token_file)
-    try:
-        return token_path.read_text(encoding="utf-8").strip()
-    except OSError as error:
-        raise KioskConfigError(path, [("server.token_file", f"无法读取令牌文件 {token_path}：{error.strerror}",
-                                       f"cannot read the token file {token_path}: {error.strerror}")]) from None
-
-
-_KINDS = {"string_type": ("字符串", "a string"), "int_type": ("整数", "an integer"),
-          "float_type": ("数值", "a number"), "bool_type": ("布尔值 true/false", "a boolean"),
-          "list_type": ("数组", "an array"), "model_type": ("表", "a table"), "dict_type": ("表", "a table")}
-
-
-def _problem(error: dict) -> tuple[str, str, str]:
-    """One pydantic error → (key path, 中文, English)."""
-    path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in error["loc"]).replace(".[", "[")
-    kind, ctx, shown = error["type"], error.get("ctx") or {}, repr(error.get("input"))[:40]
-    if kind == "extra_forbidden":
-        return path, f"未知的配置项“{error['loc'][-1]}”", f"unknown key '{error['loc'][-1]}'"
-    if kind in _KINDS:
-        zh, en = _KINDS[kind]
-        return path, f"应为{zh}，实际为 {shown}", f"expected {en}, got {shown}"
-    if kind == "literal_error":
-        return path, f"取值应为 {ctx.get('expected')} 之一，实际为 {shown}", f"must be one of {ctx.get('expected')}; got {shown}"
-    bounds = {"greater_than_equal": ("ge", "不能小于", "must be at least"), "less_than_equal": ("le", "不能大于", "must be at most"),
-              "greater_than": ("gt", "必须大于", "must be greater than"), "too_short": ("min_length", "至少需要几项：", "needs at least"),
-              "too_long": ("max_length", "最多几项：", "allows at most"), "string_too_short": ("min_length", "最少字符数：", "min characters:"),
-              "string_too_long": ("max_length", "最多字符数：", "max characters:")}
-    if kind in bounds:
-        key, zh, en = bounds[kind]
-        return path, f"{zh} {ctx.get(key)}", f"{en} {ctx.get(key)}"
-    if kind == "string_pattern_mismatch":
-        return path, f"格式不对：{shown}", f"wrong format: {shown}"
-    return path, f"取值无效：{error.get('msg')}", f"invalid value: {error.get('msg')}"
+    return load_toml_model(path, KioskConfig, KioskConfigError)
 
 
 # --- the maintenance PIN -------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from kiosk.core.errors import KioskError
+from kiosk.core import intents as kiosk_intents
 from kiosk.counter.core.evaluation import EvaluationPrompt
 
 # --- intents: the clerk ------------------------------------------------------------
@@ -44,16 +44,9 @@ class Refresh:
 # --- intents: outcomes and the outside world ---------------------------------------
 
 
-@dataclass(frozen=True)
-class ServerReplied:
-    op: Any
-    body: Mapping
-
-
-@dataclass(frozen=True)
-class ServerFailed:
-    op: Any
-    error: KioskError
+# A finished server call: the same outcome types as the kiosk core's.
+ServerReplied = kiosk_intents.ServerReplied
+ServerFailed = kiosk_intents.ServerFailed
 
 
 @dataclass(frozen=True)
