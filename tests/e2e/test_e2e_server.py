@@ -130,8 +130,12 @@ def test_demo_hall_orchestrator_starts_the_server_and_stops_everything(tmp_path)
     assert proc.returncode == 0
     assert "/display?token=" in out and "/console" in out and "agents" in out
     assert (data / "agents" / "voice.log").exists() and (data / "agents" / "led.log").exists()
-    with socket.socket() as s:  # the server child is gone too: the port is free again
+    with socket.socket() as s:  # the server child is gone too: nothing listens on the port
+        # SO_REUSEADDR: connections the server closed may linger in TIME_WAIT on the
+        # port; on Linux the bind still fails if any socket is listening there.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))
+        s.listen()
 
 
 def test_backup_dir_with_retention_and_restore(tmp_path):
