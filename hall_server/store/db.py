@@ -205,9 +205,13 @@ class Store:
                 raise
             finally:
                 self._in_unit -= 1
-        if tx.events:
+        self._publish(tx.events)
+
+    def _publish(self, events: list[dict]) -> None:
+        """Tell the listeners about committed events."""
+        if events:
             for listener in self._listeners:
-                listener(tx.events)
+                listener(events)
 
     def _rollback(self) -> None:
         try:
@@ -277,9 +281,7 @@ class Store:
         self._lock.release()  # the hold taken by _open_batch
         error = storage_error(cause if isinstance(cause, sqlite3.Error) else RuntimeError(str(cause)))
         log.error("group of %d changes lost: %s", len(batch.waiters), cause)
-        for waiter in batch.waiters:
-            if not waiter.done():
-                waiter.set_exception(error)
+        batch.settle(error)
 
     def flush(self) -> HallError | None:
         """Commit the open group commit, if any, and tell its callers and listeners;
@@ -298,15 +300,9 @@ class Store:
                 error = storage_error(exc)
             finally:
                 self._lock.release()  # the hold taken by _open_batch
-        for waiter in batch.waiters:
-            if not waiter.done():
-                if error is None:
-                    waiter.set_result(None)
-                else:
-                    waiter.set_exception(error)
-        if error is None and batch.events:
-            for listener in self._listeners:
-                listener(batch.events)
+        batch.settle(error)
+        if error is None:
+            self._publish(batch.events)
         return error
 
     # -- reads --------------------------------------------------------------
@@ -366,6 +362,15 @@ class _Batch:
     def __init__(self) -> None:
         self.waiters: list[asyncio.Future] = []
         self.events: list[dict] = []
+
+    def settle(self, error: HallError | None) -> None:
+        """Answer every caller still waiting: done, or ``error``."""
+        for waiter in self.waiters:
+            if not waiter.done():
+                if error is None:
+                    waiter.set_result(None)
+                else:
+                    waiter.set_exception(error)
 
 
 class Checkpointer:
