@@ -136,8 +136,7 @@ def run_demo(args) -> int:
 
     def started():
         path = data_dir / "demo-credentials.json"
-        path.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
-        path.chmod(0o600)
+        write_private(path, json.dumps(credentials, ensure_ascii=False, indent=2))
         print_credentials(credentials, path)
 
     return serve(app, args.host, args.port, on_started=started)
@@ -277,12 +276,17 @@ def key_file(hall) -> Path:
 
 
 def write_key(path: Path, key: bytes) -> None:
-    """Write a key file with mode 0600, replacing any old one in one step."""
+    write_private(path, key.hex())
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner may read (mode 0600 from the start), replacing any
+    old one in one step: whoever waits for it never reads it empty or half written."""
     temp = path.with_name(path.name + ".tmp")
     temp.unlink(missing_ok=True)
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key.hex())
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
     os.replace(temp, path)
 
 
