@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 from drivers.errors import DeviceError, DeviceUnavailable
 from drivers.scanner.protocol import Debouncer
 from drivers.scanner.qr_decoders import QrDecoder, make_decoder
+from drivers.scanner.source import ThreadedScanner
 from drivers.status import DeviceStatus
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def to_gray(frame):
     return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
 
 
-class CameraScanner:
+class CameraScanner(ThreadedScanner):
     """Reads QR codes from a camera on its own threads; see the module docstring.
 
     ``source``: camera index, device path or video URL (``cv2.VideoCapture`` argument).
@@ -79,7 +80,7 @@ class CameraScanner:
     :class:`~drivers.scanner.qr_decoders.QrDecoder`.
     """
 
-    kind = "scanner"
+    mode = "camera"
 
     def __init__(self, source: int | str = 0, on_code: Callable[[str], None] | None = None, *,
                  decoder: str | QrDecoder = "auto", every_nth: int = 2, debounce_ms: float = 1500.0,
@@ -87,7 +88,8 @@ class CameraScanner:
                  capture_factory: Callable[[Any], Any] | None = None, frame_size: tuple[int, int] = (1280, 720),
                  failures_before_unavailable: int = 10, backoff: tuple[float, float] = (0.5, 8.0),
                  clock: Callable[[], float] = time.monotonic):
-        self.source, self.on_code, self.on_status = source, on_code, on_status
+        super().__init__(on_code, on_status, ("摄像头尚未打开", "camera not opened yet"))
+        self.source = source
         self.decoder = make_decoder(decoder) if isinstance(decoder, str) else decoder
         self.every_nth = max(1, int(every_nth))
         self.debouncer = Debouncer(debounce_ms)
@@ -102,14 +104,8 @@ class CameraScanner:
         self._mail = threading.Condition()
         self._threads: list[threading.Thread] = []
         self.stats = {"read": 0, "posted": 0, "decoded": 0, "dropped": 0}
-        self._status = DeviceStatus(self.kind, "unavailable", "摄像头尚未打开", "camera not opened yet",
-                                    {"mode": "camera"})
 
     # -- public API ---------------------------------------------------------
-    @property
-    def status(self) -> DeviceStatus:
-        return self._status
-
     def start(self) -> "CameraScanner":
         """Start the grabber and decoder threads."""
         for name, target in (("grab", self._grab_loop), ("decode", self._decode_loop)):
@@ -221,22 +217,3 @@ class CameraScanner:
                 continue
             for code in codes:
                 self._deliver(code)
-
-    def _deliver(self, code: str) -> None:
-        if self.on_code is None:
-            return
-        try:
-            self.on_code(code)
-        except Exception:
-            log.exception("scanner code callback failed")
-
-    def _set_status(self, state: str, message: str = "", message_en: str = "") -> None:
-        status = DeviceStatus(self.kind, state, message, message_en, {"mode": "camera"})
-        if status == self._status:
-            return
-        self._status = status
-        if self.on_status is not None:
-            try:
-                self.on_status(status)
-            except Exception:
-                log.exception("status callback failed")

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from drivers.errors import DeviceError, DeviceUnavailable
 from drivers.scanner.keymap import KeyEventAssembler
 from drivers.scanner.protocol import Debouncer
+from drivers.scanner.source import ThreadedScanner
 from drivers.status import DeviceStatus
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def open_input_device(path: str):
                                 f"cannot open input device {path} (permissions?): {exc}") from exc
 
 
-class EvdevScanner:
+class EvdevScanner(ThreadedScanner):
     """Reads codes from a scanner's input device on its own thread and calls ``on_code``.
 
     ``opener(path)`` returns an object with python-evdev's ``InputDevice`` face:
@@ -61,14 +62,15 @@ class EvdevScanner:
     ``type``, ``code``, ``value`` or ``None``, plus ``fd`` for ``select``. Tests pass a fake.
     """
 
-    kind = "scanner"
+    mode = "evdev"
 
     def __init__(self, path: str, on_code: Callable[[str], None] | None = None, *, suffix: str = "CR",
                  grab: bool = True, debounce_ms: float = 1500.0, alt_codepage: str = "gbk",
                  on_status: Callable[[DeviceStatus], None] | None = None,
                  opener: Callable[[str], Any] = open_input_device, retry_s: float = 2.0,
                  clock: Callable[[], float] = time.monotonic):
-        self.path, self.on_code, self.on_status = path, on_code, on_status
+        super().__init__(on_code, on_status, ("扫码枪尚未打开", "scanner not opened yet"))
+        self.path = path
         self.grab = grab
         self.assembler = KeyEventAssembler(suffix, alt_codepage=alt_codepage)
         self.debouncer = Debouncer(debounce_ms)
@@ -76,8 +78,6 @@ class EvdevScanner:
         self._stop = threading.Event()
         self._connected = threading.Event()
         self._thread: threading.Thread | None = None
-        self.status = DeviceStatus(self.kind, "unavailable", "扫码枪尚未打开", "scanner not opened yet",
-                                   {"mode": "evdev"})
 
     def start(self) -> "EvdevScanner":
         self._thread = threading.Thread(target=self._run, name="scanner-evdev", daemon=True)
@@ -110,7 +110,7 @@ class EvdevScanner:
             try:
                 self._read(device)
             except OSError as exc:  # unplugged: ENODEV
-                self._report("unavailable", f"扫码枪已断开：{exc}", f"scanner disconnected: {exc}")
+                self._set_status("unavailable", f"扫码枪已断开：{exc}", f"scanner disconnected: {exc}")
             finally:
                 self._connected.clear()
                 self._close(device)
@@ -123,10 +123,10 @@ class EvdevScanner:
         except (DeviceError, OSError) as exc:
             err = exc if isinstance(exc, DeviceError) else DeviceUnavailable(
                 f"无法独占扫码枪 {self.path}：{exc}", f"cannot grab scanner {self.path}: {exc}")
-            self._report("unavailable", err.message, err.message_en)
+            self._set_status("unavailable", err.message, err.message_en)
             return None
         self._connected.set()
-        self._report("ok")
+        self._set_status("ok")
         return device
 
     def _read(self, device) -> None:
@@ -148,18 +148,3 @@ class EvdevScanner:
                 getattr(device, name)()
             except Exception:
                 pass
-
-    def _deliver(self, code: str) -> None:
-        if self.on_code is None:
-            return
-        try:
-            self.on_code(code)
-        except Exception:
-            log.exception("scanner code callback failed")
-
-    def _report(self, state: str, message: str = "", message_en: str = "") -> None:
-        status = DeviceStatus(self.kind, state, message, message_en, {"mode": "evdev"})
-        if status != self.status:
-            self.status = status
-            if self.on_status is not None:
-                self.on_status(status)

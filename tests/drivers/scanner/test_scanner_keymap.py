@@ -154,6 +154,29 @@ def test_evdev_scanner_grabs_device_and_reports_codes():
     assert statuses[0].state == "ok" and statuses[0].details["mode"] == "evdev"
 
 
+def test_evdev_scanner_keeps_reading_when_the_shells_callbacks_raise():
+    device = FakeInputDevice(key_events("A001"))
+    seen = queue.Queue()
+
+    def on_code(code):
+        seen.put(code)
+        raise RuntimeError("shell bug")
+
+    def on_status(status):
+        raise RuntimeError("shell bug")
+
+    scanner = EvdevScanner("/dev/input/fake", on_code, opener=lambda path: device, on_status=on_status).start()
+    try:
+        assert scanner.wait_connected(2)
+        assert seen.get(timeout=2) == "A001"
+        for ev in key_events("B-2"):
+            device.push(ev)
+        assert seen.get(timeout=2) == "B-2"
+        assert scanner.status.state == "ok" and scanner.status.details == {"mode": "evdev"}
+    finally:
+        scanner.stop()
+
+
 def test_evdev_scanner_reports_open_failure_and_retries():
     attempts = threading.Event()
 
