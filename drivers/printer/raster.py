@@ -21,6 +21,10 @@ KNOWN_FONT_FILES = (
     ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
     ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 2),
 )
+# Windows has no fc-match: its fonts folder, Noto first (if an installer added it), then the
+# fonts every Chinese Windows ships: Microsoft YaHei, SimHei, SimSun (index 0 = the SC face).
+WINDOWS_FONT_FILES = (("NotoSansCJKsc-Regular.otf", 0), ("NotoSansSC-VF.ttf", 0), ("msyh.ttc", 0),
+                      ("simhei.ttf", 0), ("simsun.ttc", 0))
 DOT_HEIGHT = 24  # the printer's Chinese font is 24 × 24 dots (Font A, 203 dpi)
 LINE_DOTS = 30   # one text line with the default line spacing (ESC 2)
 
@@ -37,12 +41,20 @@ def locate_font(path: str | None = None) -> tuple[str, int]:
     found = _fc_match()
     if found:
         return found
-    for candidate, index in KNOWN_FONT_FILES:
+    for candidate, index in _known_files():
         if os.path.isfile(candidate):
             return candidate, index
     raise FontMissing("找不到中文字体，无法打印生僻字；请安装 fonts-noto-cjk 或配置字体文件路径",
                       "no CJK font found to print rare characters; install fonts-noto-cjk "
                       "or configure a font file path")
+
+
+def _known_files() -> list[tuple[str, int]]:
+    files = list(KNOWN_FONT_FILES)
+    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
+    if windir:
+        files += [(os.path.join(windir, "Fonts", name), index) for name, index in WINDOWS_FONT_FILES]
+    return files
 
 
 def _fc_match() -> tuple[str, int] | None:

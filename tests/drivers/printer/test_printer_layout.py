@@ -142,6 +142,24 @@ def test_missing_font_fails_with_a_clear_bilingual_error(tmp_path):
     assert "字体" in info.value.message and "font" in info.value.message_en
 
 
+def test_windows_finds_a_chinese_font_in_its_fonts_folder(tmp_path, monkeypatch):
+    """No fc-match, no Linux font folders: the Windows fonts folder (WINDIR) is searched,
+    Noto first, else the YaHei every Chinese Windows has."""
+    import drivers.printer.raster as raster
+    monkeypatch.setattr(raster, "_fc_match", lambda: None)
+    monkeypatch.setattr(raster, "KNOWN_FONT_FILES", ())
+    fonts = tmp_path / "Windows" / "Fonts"
+    fonts.mkdir(parents=True)
+    monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
+    with pytest.raises(FontMissing):
+        locate_font()
+    (fonts / "simsun.ttc").write_bytes(b"")
+    (fonts / "msyh.ttc").write_bytes(b"")
+    assert locate_font() == (str(fonts / "msyh.ttc"), 0)
+    (fonts / "NotoSansCJKsc-Regular.otf").write_bytes(b"")
+    assert locate_font() == (str(fonts / "NotoSansCJKsc-Regular.otf"), 0)
+
+
 def test_renderer_centres_and_scales_with_gs_size():
     renderer = LineRenderer()
     small = renderer.render("𠮷", align="center")
