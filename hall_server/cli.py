@@ -27,6 +27,7 @@ from hall_server.config import ConfigError, load_hall_config
 from hall_server.engine import appointments
 from hall_server.engine.tickets import IdCardInput
 from hall_server.errors import HallError
+from hall_server.http_protocol import protocol_class
 
 log = logging.getLogger("hall_server")
 
@@ -92,8 +93,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve(app, host: str, port: int, on_started=None) -> int:
     """Run until SIGTERM or Ctrl-C; exit 0."""
+    limits = app.state.hall.config.server
+    # uvicorn has no deadline for a request's headers or body: see http_protocol.
     config = uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False,
-                            timeout_graceful_shutdown=10)
+                            timeout_graceful_shutdown=10,
+                            http=protocol_class(limits.header_timeout_seconds, limits.body_timeout_seconds))
     server = _QuietServer(config)
 
     async def run():

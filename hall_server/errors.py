@@ -23,6 +23,7 @@ STATUS_BY_CODE = {
     "unauthenticated": 401,
     "invalid_input": 422,
     "too_large": 413,
+    "request_timeout": 408,
     "unsupported_media_type": 415,
     "locked": 423,
     "rate_limited": 429,
@@ -75,3 +76,9 @@ def unauthenticated(reason_zh: str = "请先登录或提供有效令牌", reason
 
 def invalid(message: str, message_en: str, **data) -> HallError:
     return HallError("invalid_input", message, message_en, **data)
+
+
+def request_timeout(seconds: float) -> HallError:
+    """A client too slow to send its request (headers or body): answered, then cut off."""
+    return HallError("request_timeout", f"请求未在 {seconds:g} 秒内收完，连接已断开",
+                     f"the request did not arrive within {seconds:g} s; the connection is closed")

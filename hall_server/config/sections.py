@@ -68,6 +68,8 @@ class ServerSettings(ConfigModel):
     token_ttl_hours: int = Field(12, ge=1, le=720, description="工作人员、管理员登录令牌有效小时数 / hours a clerk or manager login stays valid")
     login_max_failures: int = Field(5, ge=1, le=100, description="连续登录失败多少次后锁定（等保 身份鉴别） / failed logins before lock-out")
     login_lockout_minutes: int = Field(15, ge=1, le=1440, description="锁定分钟数 / minutes an account stays locked")
+    header_timeout_seconds: int = Field(10, ge=1, le=300, description="请求头须在多少秒内收完，否则答 408 并断开（防慢速连接占满服务器） / seconds a client has to send a request's headers before it is answered 408 and cut off")
+    body_timeout_seconds: int = Field(30, ge=1, le=600, description="请求内容须在多少秒内收完，否则答 408 并断开 / seconds a client has to send a request's whole body before it is answered 408 and cut off")
     audit_retention_days: int = Field(185, description="审计日志保留天数，不少于 185 天（网络安全法 第二十一条 日志留存不少于六个月） / days audit records are kept, at least 185")
     id_hash_key_file: PathText = Field("id-hash.key", description="身份证号 keyed hash 的密钥文件；相对路径以数据目录为基准；首次启动时由服务器生成 / secret key for the keyed hash of ID numbers, relative to data_dir; the server creates it on first start")
 
