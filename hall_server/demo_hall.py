@@ -46,6 +46,15 @@ def companions(creds_file: Path, creds: dict, with_display: bool) -> list[tuple[
     return parts
 
 
+def a4_printer(parts: list[tuple[list[str], str]]):
+    """The demo's A4 printer for 证明打印 (a cups-pdf queue), set up only when the kiosk
+    runs; None, after one line saying why, when it cannot be."""
+    if not any(name == "kiosk" for _, name in parts):
+        return None
+    from kiosk.documents.demo_printer import setup_demo_printer
+    return setup_demo_printer()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hallterm demo")
     parser.add_argument("--port", type=int, default=8600)
@@ -56,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     creds_file = data_dir / "demo-credentials.json"
     creds_file.unlink(missing_ok=True)
     children = [spawn(["-m", "hall_server", "demo", "--port", str(args.port), "--data-dir", str(data_dir)], "hall server")]
+    printer = None
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
@@ -64,12 +74,19 @@ def main(argv: list[str] | None = None) -> int:
         with_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and not args.no_gui
         print("[demo] 启动 / starting voice and LED agents (emulated LED bus; logs in agents/)", flush=True)
         children.extend(spawn_demo_agents(creds["base_url"], creds["tokens"]["agent"], data_dir))
-        for cmd, name in companions(creds_file, creds, with_display):
+        parts = companions(creds_file, creds, with_display)
+        printer = a4_printer(parts)          # before the kiosk: it offers 证明打印 only if the queue exists
+        for cmd, name in parts:
             children.append(spawn(cmd, name))
         base = creds["base_url"]
         print(f"[demo] 大厅显示屏 / hall display: {base}/display?token={creds['tokens']['display']}")
         print(f"[demo] 管理控制台 / manager console: {base}/console  (manager / {creds['logins']['manager']['password']})")
         print(f"[demo] 接口文档 / API docs: {base}/docs", flush=True)
+        if printer is not None:
+            print(f"[demo] 证明打印 A4 打印机 / certificate A4 printer: CUPS {printer.queue} (cups-pdf)；"
+                  f"打印出的证明是 PDF，在 / printed certificates are PDFs in: {printer.output_dir}")
+            print("[demo] 证明打印：在“模拟设备”窗口放张建国的身份证 / to try 证明打印, place 张建国's card "
+                  "from the 模拟设备 window", flush=True)
         while not stop["now"] and children[0].poll() is None:
             time.sleep(0.5)
     finally:
@@ -81,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                 child.wait(10)
             except subprocess.TimeoutExpired:
                 child.kill()
+        if printer is not None:
+            printer.stop()                   # the scheduler, if the demo started it; the queue stays
     return 0
 
 
