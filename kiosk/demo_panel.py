@@ -2,6 +2,7 @@
 resident's hands on the devices (card, scanner) and the printer's paper roll."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 
@@ -16,6 +17,7 @@ class DemoPanel(QWidget):
         self.status.setWordWrap(True)
         actions = (
             ("放身份证（张三，合成号码）/ place ID card", demo.place_card),
+            ("放身份证（张建国，证明打印样例人员）/ place a card for 证明打印", demo.place_certificate_card),
             ("取走身份证 / remove card", demo.remove_card),
             ("生成预约并扫码签到 / book + scan appointment", self._book_and_scan),
             ("扫描最近号票二维码 / scan the last ticket", self._scan_last_ticket),
@@ -29,6 +31,13 @@ class DemoPanel(QWidget):
             button.clicked.connect(lambda _=False, a=action: self._run(a))
             box.addWidget(button)
         box.addWidget(self.status)
+        pdfs = demo.certificate_pdfs
+        self.a4 = QLabel(f"证明打印：A4 打印机 {demo.config.devices.document_printer.name}，打印出的证明为 PDF，在 {pdfs}\n"
+                         f"Certificates print as PDFs into {pdfs}" if pdfs else
+                         "证明打印未启用：没有 A4 打印机（CUPS 队列）\nNo 证明打印: no A4 printer (CUPS queue)")
+        self.a4.setWordWrap(True)
+        self.a4.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.a4)
         box.addWidget(QLabel("维护：左上角连点 5 次，密码 246810\nMaintenance: tap the top-left corner 5 times, PIN 246810"))
 
     def _run(self, action) -> None:
