@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hall_server import __version__, housekeeping
 from hall_server.agents.outbox import OutboxAgent
+from hall_server.api.deps import API_PREFIX, audit_forbidden
 from hall_server.auth import Authenticator
 from hall_server.clock import Clock
 from hall_server.config import HallConfig, load_hall_config
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None, hall: Hall | None = None) -> Fa
     app.state.auth = Authenticator(hall.store, ttl_hours=server.token_ttl_hours,
                                    max_failures=server.login_max_failures, lockout_minutes=server.login_lockout_minutes)
     for name in API_MODULES:
-        app.include_router(importlib.import_module(f"hall_server.api.{name}").router, prefix="/api/v1")
+        app.include_router(importlib.import_module(f"hall_server.api.{name}").router, prefix=API_PREFIX)
     for name in WEB_MODULES:
         app.include_router(importlib.import_module(f"hall_server.web.{name}").router)
     _install_error_handlers(app)
@@ -99,6 +100,8 @@ def _error(status: int, code: str, zh: str, en: str, **details) -> JSONResponse:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HallError)
     async def hall_error(request: Request, exc: HallError):
+        if exc.status == 403:
+            await audit_forbidden(request, exc)   # a refused change is a security event (SEC-04)
         return JSONResponse(exc.body(), status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)

@@ -43,6 +43,8 @@ STATUS_BY_CODE = {
 class HallError(Exception):
     """A request the hall server refuses, with a Chinese and an English message."""
 
+    audited = False   # True once the refusal has its audit row (api.deps)
+
     def __init__(self, code: str, message: str, message_en: str, status: int | None = None, **data):
         super().__init__(f"{code}: {message_en}")
         self.code = code

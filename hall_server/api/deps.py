@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import timedelta
 from typing import Any, Callable
 
@@ -20,6 +21,7 @@ from hall_server.runtime import Hall
 from hall_server.store import Tx
 
 log = logging.getLogger("hall_server.api")
+API_PREFIX = "/api/v1"   # where app.create_app mounts every API router
 _DAY = timedelta(hours=24)
 
 
@@ -90,9 +92,12 @@ async def mutate(request: Request, principal: Principal, action: str, target: st
         return await hall.store.batched(now, unit)
     except DomainError as err:
         failure(hall, principal, action, target, err.code)
-        raise HallError.from_domain(err) from err
+        refusal = HallError.from_domain(err)
+        refusal.audited = True
+        raise refusal from err
     except HallError as err:
         failure(hall, principal, action, target, err.code)
+        err.audited = True
         raise
 
 
@@ -119,3 +124,48 @@ def failure(hall: Hall, principal: Principal, action: str, target: str | None, c
         log.error("could not audit refused %s by %s", action, principal.subject)
 
 
+
+
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_NAMING = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+_ID_NUMBER_LIKE = re.compile(r"\d{15}")
+
+
+async def audit_forbidden(request: Request, err: HallError) -> None:
+    """Audit a change refused 403 before :func:`mutate` (by :func:`roles`,
+    :func:`own_window` or a route's own check; ``mutate`` audits its own refusals):
+    who and their role, what (method and route, e.g. ``POST
+    /api/v1/windows/{window_id}/call-next``), on what (the path value, if it may be
+    kept), when, and ``refused:<code>``. Reads are not audited (a display polling
+    with the wrong token would fill the log), nor requests without a valid token
+    (they are 401 and name nobody). Never the body, the query or personal data."""
+    if request.method in _READS or err.audited:
+        return
+    hall: Hall = request.app.state.hall
+    try:
+        who = request.app.state.auth.principal(bearer(request), hall.now())
+    except HallError:
+        return
+    # The route's own path lacks the prefix it is mounted under.
+    prefix = API_PREFIX if request.url.path.startswith(API_PREFIX + "/") else ""
+    action = f"{request.method} {prefix}{getattr(request.scope.get('route'), 'path', '/?')}"
+    values = [str(v) for v in (request.scope.get("path_params") or {}).values()]
+    kept = [v for v in values if _may_keep(hall, v)]
+    detail = {"window_id": who.window_id} if who.window_id else {}
+    if len(kept) < len(values):
+        detail["target_withheld"] = True
+    try:
+        await hall.store.batched(hall.now(), lambda tx: audit(tx, who, action, "/".join(kept) or None,
+                                                              f"refused:{err.code}", detail or None))
+    except HallError:
+        log.error("could not audit refused %s by %s", action, who.subject)
+    err.audited = True
+
+
+def _may_keep(hall: Hall, value: str) -> bool:
+    """A path value goes into the audit row only if it cannot be personal data: a
+    window of this hall, or a short ASCII name without a run of 15 digits (an ID
+    number always has one; server ids, document numbers and codes do not)."""
+    if any(w.id == value for w in hall.config.windows):
+        return True
+    return bool(_NAMING.fullmatch(value)) and not _ID_NUMBER_LIKE.search(value)
