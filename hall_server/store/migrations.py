@@ -4,7 +4,14 @@ transactional). Which ran is kept in ``schema_migrations``, so migrations writte
 on parallel branches all apply.
 
 Never edit a released migration; add a new one. Reserved numbers: 3 evaluations
-upstream and cases, 4 manager console and help requests, 5 certificates, 6 kiosk.
+upstream and cases, 4 manager console and help requests, 5 certificates, 6 kiosk,
+7 self-print ratings in the 好差评 loop.
+
+A migration that rebuilds a table other tables refer to (7) copies its rows aside,
+drops it and creates it again under its own name with ``PRAGMA defer_foreign_keys``
+on: the drop leaves the referring rows dangling until the rows are inserted again,
+and SQLite checks at ``COMMIT`` that none still is. (Renaming a new table into place
+would leave that count unsettled and fail the commit.)
 """
 from __future__ import annotations
 
@@ -348,5 +355,104 @@ CREATE TABLE certificate_evaluations (
     kiosk TEXT NOT NULL,
     at TEXT NOT NULL
 );
+"""),
+    (7, "self-printed documents as 好差评 subjects: evaluations and cases without a ticket", """
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE evaluations_before_7 AS SELECT * FROM evaluations;
+DROP TABLE evaluations;
+CREATE TABLE evaluations (
+    id TEXT PRIMARY KEY,
+    ticket_id TEXT UNIQUE,         -- the ticket rated; NULL when the subject is a document
+    doc_no TEXT UNIQUE,            -- the self-printed document rated (certificate_issues.doc_no)
+    level INTEGER NOT NULL,
+    level_name TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    comment TEXT,
+    channel TEXT NOT NULL,
+    window_id TEXT,
+    clerk TEXT,
+    service TEXT,
+    category TEXT,
+    at TEXT NOT NULL,
+    project_no TEXT,
+    evaluation_count INTEGER,
+    ticket_number TEXT,
+    service_name TEXT,
+    implementation_code TEXT,
+    handle_item_code TEXT,
+    promise_type TEXT,
+    department_name TEXT,
+    department_code TEXT,
+    window_number INTEGER,
+    clerk_name TEXT,
+    clerk_staff_no TEXT,
+    evaluator_kind TEXT,
+    evaluator_id_masked TEXT,
+    evaluator_name_masked TEXT,
+    anonymous INTEGER,
+    indicator_codes TEXT,
+    region_code TEXT,
+    project_status TEXT,
+    accepted_at TEXT,
+    finished_at TEXT,
+    audit_status TEXT,
+    public_flag INTEGER,
+    device TEXT,
+    CHECK ((ticket_id IS NULL) <> (doc_no IS NULL))   -- exactly one subject
+);
+INSERT INTO evaluations (id, ticket_id, level, level_name, reasons, comment, channel, window_id, clerk, service,
+    category, at, project_no, evaluation_count, ticket_number, service_name, implementation_code, handle_item_code,
+    promise_type, department_name, department_code, window_number, clerk_name, clerk_staff_no, evaluator_kind,
+    evaluator_id_masked, evaluator_name_masked, anonymous, indicator_codes, region_code, project_status, accepted_at,
+    finished_at, audit_status, public_flag, device)
+SELECT id, ticket_id, level, level_name, reasons, comment, channel, window_id, clerk, service,
+    category, at, project_no, evaluation_count, ticket_number, service_name, implementation_code, handle_item_code,
+    promise_type, department_name, department_code, window_number, clerk_name, clerk_staff_no, evaluator_kind,
+    evaluator_id_masked, evaluator_name_masked, anonymous, indicator_codes, region_code, project_status, accepted_at,
+    finished_at, audit_status, public_flag, device FROM evaluations_before_7;
+DROP TABLE evaluations_before_7;
+CREATE UNIQUE INDEX evaluations_project ON evaluations (project_no, evaluation_count);
+CREATE INDEX evaluations_at ON evaluations (at);
+CREATE TRIGGER evaluations_no_update BEFORE UPDATE ON evaluations
+BEGIN
+    SELECT RAISE(ABORT, 'evaluations are immutable: a rating is never changed');
+END;
+CREATE TRIGGER evaluations_no_delete BEFORE DELETE ON evaluations
+BEGIN
+    SELECT RAISE(ABORT, 'evaluations are immutable: a rating is never deleted');
+END;
+CREATE TEMP TABLE cases_before_7 AS SELECT * FROM cases;
+DROP TABLE cases;
+CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    evaluation_id TEXT NOT NULL UNIQUE,
+    ticket_id TEXT,                -- the rated ticket; NULL for a document's case
+    doc_no TEXT,                   -- the rated self-printed document
+    state TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    window_id TEXT,                -- NULL for a document: no window, no clerk
+    clerk TEXT,
+    opened_at TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    closed_at TEXT,
+    level_name TEXT,
+    project_no TEXT,
+    service TEXT,
+    remind_at TEXT,
+    reminded_at TEXT,
+    overdue_at TEXT,
+    replied_at TEXT,
+    resident_satisfied INTEGER,
+    CHECK ((ticket_id IS NULL) <> (doc_no IS NULL))
+);
+INSERT INTO cases (id, evaluation_id, ticket_id, state, level, window_id, clerk, opened_at, deadline, closed_at,
+    level_name, project_no, service, remind_at, reminded_at, overdue_at, replied_at, resident_satisfied)
+SELECT id, evaluation_id, ticket_id, state, level, window_id, clerk, opened_at, deadline, closed_at,
+    level_name, project_no, service, remind_at, reminded_at, overdue_at, replied_at, resident_satisfied
+    FROM cases_before_7;
+DROP TABLE cases_before_7;
+CREATE INDEX cases_state ON cases (state, deadline);
+ALTER TABLE certificate_evaluations ADD COLUMN evaluation_id TEXT;   -- NULL: rated before 7, not yet reported
+CREATE INDEX certificate_evaluations_unreported ON certificate_evaluations (at) WHERE evaluation_id IS NULL;
 """),
 ]
