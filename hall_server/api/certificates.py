@@ -133,7 +133,7 @@ async def certificate_reprint(doc_no: str, request: Request, body: Reprint | Non
 @router.post("/certificates/{doc_no}/evaluation", status_code=201)
 async def certificate_rating(doc_no: str, body: CertificateRating, request: Request,
                              who: Principal = Depends(roles("kiosk"))):
-    """好差评 for a self-printed document (one per document)."""
+    """好差评 for a self-printed document (one per document): a record queued upstream; a 差评 opens a case."""
     desk = CertificateDesk.of(request.app)
     return await mutate(request, who, "certificate.evaluate", doc_no[:40],
                   lambda tx: desk.evaluate(tx, doc_no, who.subject, body.level, body.reasons),

@@ -22,6 +22,7 @@ from hall_server.certificates.signing import TokenClaims, encode_token, load_or_
 from hall_server.config.certificates import CertificateSettings, CertificateType
 from hall_server.domain import persons
 from hall_server.domain.model import DomainError
+from hall_server.engine import evaluations
 from hall_server.errors import HallError, invalid, not_found
 from hall_server.store import Tx
 
@@ -232,17 +233,17 @@ class CertificateDesk:
                 "reprint_until": verdict.until.isoformat(timespec="seconds")}
 
     def evaluate(self, tx: Tx, doc_no: str, kiosk: str, level: int, reasons: list[str]) -> dict:
-        """一次一评 for a self-printed document: one rating per document number."""
+        """一次一评 for a self-printed document: one rating per document number, a full
+        好差评 record (queued upstream; a 差评 opens a case) plus the desk's own line."""
         record = self._own_record(tx, doc_no, kiosk)
         if level <= 2 and not reasons:
             raise invalid("选择不满意或非常不满意时，请选择原因", "reasons are required for a bad rating")
         if records.evaluation(tx, doc_no):
             raise HallError("conflict", "该证明已评价过", "this document was already rated")
-        row = {"doc_no": doc_no, "type": record["type"], "level": level, "level_name": LEVEL_NAMES[level],
-               "reasons": reasons, "kiosk": kiosk, "at": tx.at.isoformat(timespec="seconds")}
+        evaluation, case = evaluations.record_document(self.hall, tx, record, level, reasons, device=kiosk)
+        row = {"doc_no": doc_no, "type": record["type"], "level": level, "level_name": evaluation["level_name"],
+               "reasons": reasons, "kiosk": kiosk, "at": evaluation["at"], "evaluation_id": evaluation["id"]}
         records.insert_evaluation(tx, row)
         tx.event("certificate.evaluated", {"doc_no": doc_no, "type": record["type"], "level": level})
-        return row
-
-
-LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+        return {**row, "project_no": evaluation["project_no"], "evaluation_count": evaluation["evaluation_count"],
+                "case_id": case["id"] if case else None}

@@ -53,8 +53,19 @@ def log_for_day(reader, day: str, limit: int = 1000) -> list[dict]:
 
 
 def insert_evaluation(tx: Tx, row: dict) -> None:
+    """The desk's own line of a rating; ``evaluation_id`` links the 好差评 record (migration 7)."""
     tx.insert("certificate_evaluations", {**row, "reasons": json.dumps(row["reasons"], ensure_ascii=False)})
 
 
 def evaluation(tx: Tx, doc_no: str) -> dict | None:
     return tx.one("SELECT * FROM certificate_evaluations WHERE doc_no = ?", (doc_no,))
+
+
+def unreported_evaluations(tx: Tx, limit: int) -> list[dict]:
+    """Ratings taken before migration 7 that have no 好差评 record yet, oldest first."""
+    return tx.all("SELECT * FROM certificate_evaluations WHERE evaluation_id IS NULL ORDER BY at, doc_no LIMIT ?",
+                  (limit,))
+
+
+def link_evaluation(tx: Tx, doc_no: str, evaluation_id: str) -> None:
+    tx.update("certificate_evaluations", "doc_no", doc_no, {"evaluation_id": evaluation_id})

@@ -17,7 +17,7 @@ from hall_server.config.sections import ConfigModel
 from hall_server.config.values import ClockTime, Code, invalid
 from hall_server.domain.calendar import WorkCalendar
 from hall_server.domain.cases import LEVEL_NAMES
-from hall_server.domain.evaluation_record import PROJECT_NO_KEYS, RECORD_FIELDS, template_keys
+from hall_server.domain.evaluation_record import DOCUMENT_PROJECT_NO_KEYS, PROJECT_NO_KEYS, RECORD_FIELDS, template_keys
 
 CHANNELS = ("pad", "screen", "kiosk", "phone", "web")
 
@@ -111,9 +111,10 @@ class RecordSettings(ConfigModel):
     """``[evaluation_loop.record]``: how each evaluation record is filled."""
 
     project_no_template: str = Field("{ticket_id}", description="办件编号规则；可用 {ticket_id} {region_code} {day} {number} {serial} {window_number} / project number template")
+    document_project_no_template: str = Field("{doc_no}", description="自助打印证明的办件编号规则，须含 {doc_no}，可加 {region_code} / project number of a self-printed document; must use {doc_no}")
     department: str = Field("", max_length=100, description="默认受理部门（大厅主管单位） / default accepting department")
     department_code: str = Field("", pattern=r"^([0-9A-HJ-NPQRTUWXY]{18})?$", description="默认受理部门统一社会信用代码 / default department USCC")
-    services: dict[str, ServiceCodes] = Field(default_factory=dict, description="按事项编码补充上报所需编码 / upstream codes per service code")
+    services: dict[str, ServiceCodes] = Field(default_factory=dict, description="按事项编码（或证明类型编码）补充上报所需编码 / upstream codes per service code (or certificate type code)")
     reason_codes: dict[str, str] = Field(default_factory=dict, description="差评原因 → 测评指标编码（如 \"501\"） / reason → indicator code")
     counter_channels: list[str] = Field(default_factory=lambda: ["pad", "screen", "web"], description="窗口端（counter 令牌）可提交的评价渠道 / channels a window (counter token) may submit")
     counter_window_seconds: int = Field(600, ge=30, le=86400, description="办结后多少秒内窗口端仍可提交评价器的评价 / seconds after finish a window may still submit its pad's rating")
@@ -132,6 +133,20 @@ class RecordSettings(ConfigModel):
         if not re.fullmatch(r"[A-Za-z0-9_\-]{1,50}", sample):
             raise invalid("办件编号规则生成的编号须为不超过 50 位的字母、数字、- 或 _",
                           "the template must yield at most 50 letters, digits, - or _")
+        return value
+
+    @field_validator("document_project_no_template")
+    @classmethod
+    def _document_template(cls, value: str) -> str:
+        keys = template_keys(value)
+        unknown = keys - set(DOCUMENT_PROJECT_NO_KEYS)
+        if unknown or "doc_no" not in keys:
+            raise invalid(f"证明办件编号规则须含 {{doc_no}}，只可再用 {{region_code}}：{value[:60]}",
+                          "the document project number template must use {doc_no} and may add only "
+                          f"{{region_code}}: {value[:60]}")
+        if not re.fullmatch(r"[A-Za-z0-9_\-]{1,50}", value.format(doc_no="ABCD20261123000179", region_code="370102")):
+            raise invalid("证明办件编号规则生成的编号须为不超过 50 位的字母、数字、- 或 _",
+                          "the document template must yield at most 50 letters, digits, - or _")
         return value
 
     @field_validator("counter_channels")

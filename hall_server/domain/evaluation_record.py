@@ -45,6 +45,7 @@ RECORD_FIELDS: dict[str, tuple[str, str]] = {
     "window_number": ("窗口号", "window number"),
     "ticket_id": ("号票标识", "ticket id"),
     "ticket_number": ("号票号码", "ticket number"),
+    "doc_no": ("证明编号", "number of the self-printed document rated (instead of a ticket)"),
     "project_status": ("办件状态", "已办结"),
     "accepted_at": ("收件时间", "service start"),
     "finished_at": ("办结时间", "service end"),
@@ -60,6 +61,8 @@ CHANNEL_NAMES = {"pad": "政务大厅平板电脑", "screen": "政务大厅平�
 GBT39046_LEVEL_CODES = {"非常满意": "1", "满意": "2", "基本满意": "3", "不满意": "4", "非常不满意": "5"}
 
 PROJECT_NO_KEYS = ("ticket_id", "region_code", "day", "number", "serial", "window_number")
+# A self-printed document's 办件编号: its own number, optionally with the division code.
+DOCUMENT_PROJECT_NO_KEYS = ("doc_no", "region_code")
 _PROJECT_NO = re.compile(r"^[A-Za-z0-9_\-]{1,50}$")  # 字符型 an..50
 
 
@@ -79,6 +82,11 @@ def template_keys(template: str) -> set[str]:
 def project_number(template: str, **values) -> str:
     """A 办件编号 from a template such as ``"{region_code}{day}{number}"``."""
     return check_project_no(template.format(**values))
+
+
+def document_project_number(template: str, *, doc_no: str, region_code: str) -> str:
+    """The 办件编号 of a self-printed document, e.g. ``"{doc_no}"`` → ``GS20261123000017``."""
+    return check_project_no(template.format(doc_no=doc_no, region_code=region_code))
 
 
 def promise_type(time_limit: str) -> str:

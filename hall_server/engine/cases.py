@@ -1,7 +1,8 @@
 """差评整改 cases: opened by every 不满意/非常不满意, walked through the loop of
 ``domain.cases`` with an append-only history (who, when, what), working-day
 deadlines, a reminder before expiry and an overdue flag, both raised once by
-:func:`sweep` (called from housekeeping)."""
+:func:`sweep` (called from housekeeping). A case rates a ticket (with its window
+and clerk) or a self-printed document (``doc_no``; no window, no clerk)."""
 from __future__ import annotations
 
 import json
@@ -35,14 +36,15 @@ def open_case(hall, tx: Tx, evaluation: dict) -> dict:
         log.warning("working-day calendar lists no holidays for %d; deadline counts weekends only", deadline.year)
     remind_at = _domain(work.reminder_at, deadline, loop.cases.reminder_lead_working_days)
     case = {"id": uuid.uuid4().hex, "evaluation_id": evaluation["id"], "ticket_id": evaluation["ticket_id"],
-            "state": "pending_verify", "level": evaluation["level"], "level_name": evaluation["level_name"],
-            "window_id": evaluation["window_id"], "clerk": evaluation["clerk"], "service": evaluation["service"],
-            "project_no": evaluation["project_no"], "opened_at": iso(tx.at), "deadline": iso(deadline),
-            "remind_at": iso(remind_at), "closed_at": None}
+            "doc_no": evaluation.get("doc_no"), "state": "pending_verify", "level": evaluation["level"],
+            "level_name": evaluation["level_name"], "window_id": evaluation["window_id"], "clerk": evaluation["clerk"],
+            "service": evaluation["service"], "project_no": evaluation["project_no"], "opened_at": iso(tx.at),
+            "deadline": iso(deadline), "remind_at": iso(remind_at), "closed_at": None}
     tx.insert("cases", case)
     _history(tx, case["id"], "open", None, "pending_verify", "system", None, {})
     tx.event("case.opened", {"case_id": case["id"], "level": evaluation["level"], "level_name": evaluation["level_name"],
-                             "window_id": evaluation["window_id"], "deadline": case["deadline"]})
+                             "window_id": evaluation["window_id"], "doc_no": case["doc_no"],
+                             "deadline": case["deadline"]})
     return case
 
 
@@ -98,7 +100,8 @@ def case_view(tx: Tx, case: dict, now: datetime, work: WorkCalendar | None = Non
         step["detail"] = json.loads(step["detail"]) if step["detail"] else {}
         step["action_name"] = rules.ACTION_NAMES.get(step["action"], step["action"])
     deadline = datetime.fromisoformat(case["deadline"])
-    rating = tx.one("SELECT reasons, comment, channel, ticket_number, service_name, window_number, clerk_name "
+    rating = tx.one("SELECT reasons, comment, channel, ticket_number, doc_no, service_name, window_number, clerk_name, "
+                    "CASE WHEN doc_no IS NOT NULL THEN device END AS kiosk "
                     "FROM evaluations WHERE id = ?", (case["evaluation_id"],)) or {}
     if rating.get("reasons"):
         rating["reasons"] = json.loads(rating["reasons"])

@@ -1,16 +1,21 @@
 """Evaluations (好差评, 一次一评): the record with its GB/T 39046 and provincial
 fields, the 未评 outcome, and the views each role may see.
 
-A rating is written once and never changed (SQLite triggers refuse UPDATE and
-DELETE on ``evaluations``, migration 3). The same transaction queues the record for
-the provincial platform (``engine.outbox``) and opens a 差评 case when it is bad.
+A record rates one subject: a finished ticket (:func:`record`) or a self-printed
+document (:func:`record_document`; self-service terminals are 好差评 channels,
+domain.md SS-05). A rating is written once and never changed (SQLite triggers refuse
+UPDATE and DELETE on ``evaluations``, migration 3). The same transaction queues the
+record for the provincial platform (``engine.outbox``) and opens a 差评 case when it
+is bad.
 """
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import datetime, timedelta
 
+from hall_server.certificates import records as documents
 from hall_server.clock import iso
 from hall_server.domain import cases as rules
 from hall_server.domain import evaluation_record as records
@@ -20,6 +25,7 @@ from hall_server.engine.tickets import load
 from hall_server.errors import HallError, forbidden, invalid
 from hall_server.store import Tx
 
+log = logging.getLogger(__name__)
 CHANNELS = {"pad", "screen", "kiosk", "phone", "web"}
 UNRATED_REASONS = {"timeout", "declined"}
 SWEEP_LOOKBACK = timedelta(days=7)    # how far back the 未评 sweep looks (see sweep_unrated)
@@ -36,13 +42,21 @@ def record(hall, tx: Tx, ticket_id: str, level: int, reasons: list[str], comment
     ticket = load(tx, ticket_id)
     _check_ratable(hall, tx, ticket, role, window_id, channel)
     evaluation = _build(hall, tx, ticket, level, reasons, comment, channel, device, project_no)
+    case = _keep(hall, tx, evaluation)
+    return {**public_view(evaluation), "case_id": case["id"] if case else None}
+
+
+def _keep(hall, tx: Tx, evaluation: dict) -> dict | None:
+    """Write the record, queue it upstream, tell the dashboards, open the case of a
+    差评 — whatever its subject. Returns the case or None."""
     tx.insert("evaluations", evaluation)
     outbox.enqueue(hall, tx, evaluation)
-    tx.event("evaluation.recorded", {"evaluation_id": evaluation["id"], "ticket_id": ticket_id, "number": ticket.number,
-                                     "level": level, "level_name": evaluation["level_name"], "channel": channel,
-                                     "window_id": ticket.window_id, "evaluation_count": evaluation["evaluation_count"]})
-    case = cases.open_case(hall, tx, evaluation) if rules.opens_case(level) else None
-    return {**public_view(evaluation), "case_id": case["id"] if case else None}
+    tx.event("evaluation.recorded", {"evaluation_id": evaluation["id"], "ticket_id": evaluation["ticket_id"],
+                                     "doc_no": evaluation["doc_no"], "number": evaluation["ticket_number"],
+                                     "level": evaluation["level"], "level_name": evaluation["level_name"],
+                                     "channel": evaluation["channel"], "window_id": evaluation["window_id"],
+                                     "evaluation_count": evaluation["evaluation_count"]})
+    return cases.open_case(hall, tx, evaluation) if rules.opens_case(evaluation["level"]) else None
 
 
 def _check_input(level: int, reasons: list[str], channel: str) -> None:
@@ -81,8 +95,9 @@ def _build(hall, tx: Tx, ticket: Ticket, level: int, reasons: list[str], comment
     count = tx.one("SELECT COUNT(*) AS n FROM evaluations WHERE project_no = ?", (project_no,))["n"] + 1
     clerk = tx.one("SELECT display_name, staff_no FROM users WHERE username = ?", (ticket.clerk,)) or {}
     return {
-        "id": uuid.uuid4().hex, "ticket_id": ticket.id, "level": level, "level_name": rules.LEVEL_NAMES[level],
-        "reasons": json.dumps(reasons, ensure_ascii=False), "comment": comment, "channel": channel,
+        "id": uuid.uuid4().hex, "ticket_id": ticket.id, "doc_no": None, "level": level,
+        "level_name": rules.LEVEL_NAMES[level], "reasons": json.dumps(reasons, ensure_ascii=False), "comment": comment,
+        "channel": channel,
         "window_id": ticket.window_id, "clerk": ticket.clerk, "service": ticket.service, "category": ticket.category,
         "at": iso(tx.at), "project_no": project_no, "evaluation_count": count, "ticket_number": ticket.number,
         **_service_fields(hall, ticket.service), "window_number": window.get("number"),
@@ -123,6 +138,89 @@ def _domain(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except DomainError as err:
         raise HallError.from_domain(err) from err
+
+
+# -- a self-printed document as the subject ------------------------------------
+def record_document(hall, tx: Tx, document: dict, level: int, reasons: list[str], *,
+                    device: str) -> tuple[dict, dict | None]:
+    """Record the one rating of a self-printed document (``document``: its
+    ``certificate_issues`` row), queue it upstream and open the case of a 差评.
+    Returns ``(record, case or None)``."""
+    _check_input(level, reasons, "kiosk")
+    doc_no = document["doc_no"]
+    if tx.one("SELECT id FROM evaluations WHERE doc_no = ?", (doc_no,)):
+        raise HallError("conflict", "该证明已评价过", "this document was already rated")
+    since_finish = tx.at - datetime.fromisoformat(_finished_at(document))
+    if since_finish > timedelta(hours=hall.config.evaluation_loop.record.supplement_hours):
+        raise HallError("bad_state", f"{doc_no} 已超过补充评价期限", f"the rating period of {doc_no} is over")
+    evaluation = _build_document(hall, tx, document, level, reasons, device, iso(tx.at))
+    return evaluation, _keep(hall, tx, evaluation)
+
+
+def _finished_at(document: dict) -> str:
+    """办结时间 of a document: when its print was confirmed, else when it was issued."""
+    return document.get("printed_at") or document["issued_at"]
+
+
+def _build_document(hall, tx: Tx, document: dict, level: int, reasons: list[str], device: str, at: str) -> dict:
+    """The record of a document's rating: no ticket, window or clerk (the kiosk served);
+    the evaluator is the card holder, masked, as the issuance log keeps them."""
+    settings = hall.config.evaluation_loop.record
+    project_no = _domain(records.document_project_number, settings.document_project_no_template,
+                         doc_no=document["doc_no"], region_code=hall.config.hall.region_code)
+    count = tx.one("SELECT COUNT(*) AS n FROM evaluations WHERE project_no = ?", (project_no,))["n"] + 1
+    return {
+        "id": uuid.uuid4().hex, "ticket_id": None, "doc_no": document["doc_no"], "level": level,
+        "level_name": rules.LEVEL_NAMES[level], "reasons": json.dumps(reasons, ensure_ascii=False), "comment": None,
+        "channel": "kiosk", "window_id": None, "clerk": None, "service": document["type"], "category": None,
+        "at": at, "project_no": project_no, "evaluation_count": count, "ticket_number": None,
+        **_document_fields(hall, document["type"]), "window_number": None, "clerk_name": None, "clerk_staff_no": None,
+        "evaluator_kind": "个人", "evaluator_id_masked": document["person_masked"],
+        "evaluator_name_masked": document["name_masked"], "anonymous": 0,
+        "indicator_codes": ",".join(settings.reason_codes[r] for r in reasons if r in settings.reason_codes),
+        "region_code": hall.config.hall.region_code, "project_status": "已办结",
+        "accepted_at": document["issued_at"], "finished_at": _finished_at(document),
+        "audit_status": "无需审核", "public_flag": 1, "device": device,
+    }
+
+
+def _document_fields(hall, type_code: str) -> dict:
+    """事项 and 受理部门 of a certificate type: its name and department from
+    ``[[certificates.types]]``, codes from ``record.services.<type code>`` when given."""
+    settings = hall.config.evaluation_loop.record
+    extra = settings.services.get(type_code)
+    kind = next((t for t in hall.config.certificates.types if t.code == type_code), None)  # also a disabled one
+    return {
+        "service_name": kind.name if kind else None,
+        "implementation_code": (extra.implementation_code if extra else "") or type_code,
+        "handle_item_code": extra.handle_item_code if extra else "",
+        "promise_type": "即办件",
+        "department_name": ((extra.department if extra else "") or (kind.department if kind else "")
+                            or settings.department),
+        "department_code": (extra.department_code if extra else "") or settings.department_code,
+    }
+
+
+def report_earlier_document_ratings(hall, tx: Tx, limit: int = 100) -> int:
+    """Make the 好差评 record (queued upstream, with its case when bad) of each
+    document rating taken before migration 7, which only ``certificate_evaluations``
+    holds. The rating keeps its own time; its case opens now. Housekeeping calls this
+    every minute; once they are done it reads one empty partial index."""
+    done = 0
+    for earlier in documents.unreported_evaluations(tx, limit):
+        found = tx.one("SELECT id FROM evaluations WHERE doc_no = ?", (earlier["doc_no"],))
+        if found is None:
+            document = documents.get(tx, earlier["doc_no"])
+            try:
+                found = _build_document(hall, tx, document, earlier["level"], json.loads(earlier["reasons"]),
+                                        earlier["kiosk"], earlier["at"])
+            except HallError as err:
+                log.error("rating of %s not reported: %s", earlier["doc_no"], err.message_en)
+                continue
+            _keep(hall, tx, found)
+            done += 1
+        documents.link_evaluation(tx, earlier["doc_no"], found["id"])
+    return done
 
 
 # -- 未评 ---------------------------------------------------------------------
@@ -173,8 +271,10 @@ def sweep_unrated(hall, tx: Tx) -> int:
 
 
 def upkeep(hall, tx: Tx) -> dict:
-    """The periodic part (housekeeping): 未评 marks, case reminders and overdue flags."""
-    return {"unrated_marked": sweep_unrated(hall, tx), **{f"cases_{k}": v for k, v in cases.sweep(hall, tx).items()}}
+    """The periodic part (housekeeping): 未评 marks, document ratings from before
+    migration 7, case reminders and overdue flags."""
+    return {"unrated_marked": sweep_unrated(hall, tx), "documents_reported": report_earlier_document_ratings(hall, tx),
+            **{f"cases_{k}": v for k, v in cases.sweep(hall, tx).items()}}
 
 
 # -- views --------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Migration 7 on a database made at version 5 with ratings, their outbox rows, a case
 with history and two self-print ratings: every row survives unchanged, the triggers,
-indexes and foreign keys still hold, and a document can now be a subject."""
+indexes and foreign keys still hold, a document can now be a subject, and
+housekeeping turns the earlier self-print ratings into queued 好差评 records."""
 from __future__ import annotations
 
 import json
@@ -8,6 +9,8 @@ import sqlite3
 
 import pytest
 
+from hall_server import housekeeping
+from hall_server.app import Settings, build_hall
 from hall_server.store import Store, db, migrations
 
 DAY = "2026-11-23"
@@ -156,3 +159,30 @@ def test_a_rating_has_exactly_one_subject(upgraded, subject, error):
     else:
         with pytest.raises(sqlite3.IntegrityError, match=error):
             _insert(store.conn, "evaluations", _evaluation(**subject))
+
+
+def test_housekeeping_reports_the_earlier_self_print_ratings_once(upgraded, hall_file, clock, tmp_path):
+    _, store = upgraded
+    store.close()
+    clock.set(clock.now().replace(hour=12, minute=0))
+    hall = build_hall(Settings(config_path=hall_file, data_dir=tmp_path / "data", clock=clock))
+    try:
+        assert housekeeping.run_once(hall)["documents_reported"] == 2
+        assert housekeeping.run_once(hall)["documents_reported"] == 0
+        records = hall.store.all("SELECT * FROM evaluations WHERE doc_no IS NOT NULL ORDER BY doc_no")
+        assert [(r["doc_no"], r["level"], r["at"], r["channel"], r["project_no"]) for r in records] == [
+            ("GS20261123000013", 4, f"{DAY}T11:02:00+08:00", "kiosk", "GS20261123000013"),
+            ("YB20261123000017", 1, f"{DAY}T11:02:00+08:00", "kiosk", "YB20261123000017")]
+        assert records[1]["evaluator_name_masked"] == "张**" and records[1]["service_name"] == "医保参保证明"
+        assert records[1]["finished_at"] == f"{DAY}T11:01:00+08:00"
+        linked = {r["doc_no"]: r["evaluation_id"] for r in hall.store.all("SELECT * FROM certificate_evaluations")}
+        assert linked == {r["doc_no"]: r["id"] for r in records}
+        queued = {r["dedupe_key"]: r["state"] for r in hall.store.all("SELECT * FROM outbox")}
+        assert queued == {"t1#1": "sent", "t2#1": "queued", "GS20261123000013#1": "queued",
+                          "YB20261123000017#1": "queued"}
+        [case] = hall.store.all("SELECT * FROM cases WHERE doc_no IS NOT NULL")
+        assert (case["doc_no"], case["evaluation_id"], case["window_id"], case["state"]) == (
+            "YB20261123000017", records[1]["id"], None, "pending_verify")
+        assert case["opened_at"] == f"{DAY}T12:00:00+08:00"
+    finally:
+        hall.store.close()

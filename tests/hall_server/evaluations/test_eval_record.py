@@ -64,6 +64,9 @@ def test_project_numbers():
         with pytest.raises(DomainError):
             records.check_project_no(bad)
     assert records.promise_type("即办") == "即办件" and records.promise_type("5个工作日") == "承诺件"
+    assert records.document_project_number("{region_code}-{doc_no}", doc_no="GS20261123000013",
+                                           region_code="370102") == "370102-GS20261123000013"
+    assert RecordSettings().document_project_no_template == "{doc_no}"
 
 
 @pytest.mark.parametrize("section,values,needle", [
@@ -75,6 +78,9 @@ def test_project_numbers():
     (UpstreamSettings, {"initial_backoff_seconds": 60.0, "max_backoff_seconds": 30.0}, "max_backoff_seconds"),
     (RecordSettings, {"project_no_template": "{ticket_id}{nope}"}, "nope"),
     (RecordSettings, {"project_no_template": "{ticket_id}{ticket_id}"}, "50"),
+    (RecordSettings, {"document_project_no_template": "{region_code}"}, "doc_no"),
+    (RecordSettings, {"document_project_no_template": "{doc_no}{ticket_id}"}, "ticket_id"),
+    (RecordSettings, {"document_project_no_template": "{doc_no}{doc_no}{doc_no}"}, "50"),
     (RecordSettings, {"counter_channels": ["pad", "fax"]}, "fax"),
     (RecordSettings, {"department_code": "12345"}, "department_code"),
 ])
