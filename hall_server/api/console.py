@@ -80,7 +80,7 @@ async def console_devices(hall: Hall = Depends(get_hall), who: Principal = Depen
 
 @router.get("/console/case-details")
 async def console_case_details(hall: Hall = Depends(get_hall), who: Principal = Depends(roles("manager"))):
-    """Ticket, window, clerk and evaluation behind each 差评 case, by case id."""
+    """Ticket, window, clerk (or self-printed document and kiosk) and evaluation behind each 差评 case, by case id."""
     return views.case_details(hall)
 
 

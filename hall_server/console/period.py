@@ -2,8 +2,10 @@
 and the printable daily report. Reads the store; the arithmetic is in
 ``domain.stats`` and ``console.figures``.
 
-Tickets are taken by numbering day; evaluations and pauses by the local date they
-happened on, as GET /api/v1/stats does, so the two agree.
+Tickets and self-printed documents are taken by numbering day; evaluations and
+pauses by the local date they happened on, as GET /api/v1/stats does, so the two
+agree. Ratings of documents count like ratings of tickets (好评率), and a printed
+document is a finished service that may go unrated (未评率).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from datetime import date, datetime
 from hall_server.console import figures
 from hall_server.console.exports import Table, ticket_table
 from hall_server.domain import stats
+from hall_server.engine import evaluations
 from hall_server.store import tickets as rows
 
 CLOSED_CASE_STATES = ("closed", "appeal_upheld")
@@ -86,8 +89,12 @@ def statistics(hall, start: date, end: date) -> dict:
     windows = {w["id"]: w for w in hall.store.all("SELECT id, number, name FROM windows")}
     done = [t for t in tickets if t.state.value == "done"]
     rated = _rated_ticket_ids(hall, lo, hi)
+    printed, document_levels = evaluations.document_figures(hall.store, lo, hi)  # self-printed: services too
+    documents_rated = sum(document_levels.values())
     satisfaction = {**summary["satisfaction"],
-                    **figures.evaluation_rates(levels, len(done), sum(1 for t in done if t.id in rated))}
+                    **figures.evaluation_rates(levels, len(done) + printed,
+                                               sum(1 for t in done if t.id in rated) + documents_rated),
+                    "documents": {"done": printed, "rated": documents_rated}}
     return {"date_from": lo, "date_to": hi, "totals": summary["totals"], **_named(summary, names(hall), windows),
             "satisfaction": satisfaction, "hourly": stats.hourly(tickets, hall.config.hall.tzinfo),
             "wait_histogram": figures.wait_histogram(tickets), "cases": case_counts(hall, lo, hi)}

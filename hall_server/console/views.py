@@ -146,8 +146,10 @@ def help_requests(hall, state: str = "open", limit: int = 200) -> list[dict]:
 
 
 def open_cases(hall) -> list[dict]:
-    return hall.store.all("SELECT c.id, c.state, c.deadline, t.number AS ticket_number FROM cases c "
-                          "LEFT JOIN tickets t ON t.id = c.ticket_id WHERE c.state NOT IN ('closed', 'appeal_upheld')")
+    # A document's case has no ticket: its alarm names the document number instead.
+    return hall.store.all("SELECT c.id, c.state, c.deadline, COALESCE(t.number, c.doc_no) AS ticket_number "
+                          "FROM cases c LEFT JOIN tickets t ON t.id = c.ticket_id "
+                          "WHERE c.state NOT IN ('closed', 'appeal_upheld')")
 
 
 def all_alarms(hall) -> dict:
@@ -163,11 +165,13 @@ def all_alarms(hall) -> dict:
 
 
 def case_details(hall) -> dict:
-    """Per case: the ticket number, window, clerk and the evaluation behind it. The
-    case's own state, deadline and history come from GET /api/v1/cases."""
+    """Per case: the ticket number, window, clerk and the evaluation behind it — or, for
+    a self-printed document's case, the document number, certificate and kiosk (no
+    window, no clerk). The case's own state, deadline and history come from GET /api/v1/cases."""
     found = hall.store.all(
-        "SELECT c.id, t.number, t.category, t.service, c.window_id, w.number AS window_number, w.name AS window_name, "
-        "c.clerk, u.display_name AS clerk_name, e.level, e.level_name, e.reasons, e.comment, e.channel, e.at "
+        "SELECT c.id, c.doc_no, t.number, t.category, t.service, c.window_id, w.number AS window_number, "
+        "w.name AS window_name, c.clerk, u.display_name AS clerk_name, e.level, e.level_name, e.reasons, e.comment, "
+        "e.channel, e.at, e.service_name, e.device "
         "FROM cases c LEFT JOIN tickets t ON t.id = c.ticket_id LEFT JOIN windows w ON w.id = c.window_id "
         "LEFT JOIN evaluations e ON e.id = c.evaluation_id LEFT JOIN users u ON u.username = c.clerk")
     details = {}
@@ -175,8 +179,9 @@ def case_details(hall) -> dict:
         category = hall.categories.get(r["category"])
         service = hall.services.get(r["service"]) if r["service"] else None
         details[r["id"]] = {
-            "ticket_number": r["number"], "category_name": category.name if category else r["category"],
-            "service_name": service.name if service else None, "window_number": r["window_number"],
+            "ticket_number": r["number"], "doc_no": r["doc_no"], "kiosk": r["device"] if r["doc_no"] else None,
+            "category_name": category.name if category else r["category"],
+            "service_name": service.name if service else r["service_name"], "window_number": r["window_number"],
             "window_name": r["window_name"], "clerk": r["clerk"], "clerk_name": r["clerk_name"] or r["clerk"],
             "evaluation": {"level": r["level"], "level_name": r["level_name"],
                            "reasons": json.loads(r["reasons"]) if r["reasons"] else [],

@@ -294,21 +294,39 @@ def full_view(tx: Tx, evaluation: dict) -> dict:
 
 
 def summary(tx: Tx, day_from: str, day_to: str) -> dict:
-    """Figures for statistics (HCP-61): per level, 好评率, 未评率 over finished tickets
-    of the numbering days ``day_from``..``day_to``, and the case KPIs."""
+    """Figures for statistics (HCP-61): per level, 好评率, 未评率 over the services of
+    the numbering days ``day_from``..``day_to`` — finished tickets and self-printed
+    documents (:func:`document_figures`) — and the case KPIs."""
     done = tx.one("SELECT COUNT(*) AS n FROM tickets WHERE state = 'done' AND day BETWEEN ? AND ?",
                   (day_from, day_to))["n"]
-    levels = {r["level_name"]: r["n"] for r in tx.all(
+    ticket_levels = {r["level_name"]: r["n"] for r in tx.all(
         "SELECT e.level_name, COUNT(*) AS n FROM evaluations e JOIN tickets t ON t.id = e.ticket_id "
         "WHERE t.day BETWEEN ? AND ? GROUP BY e.level_name", (day_from, day_to))}
-    rated = sum(levels.values())
-    good = sum(levels.get(rules.LEVEL_NAMES[lv], 0) for lv in rules.GOOD_LEVELS)
+    printed, document_levels = document_figures(tx, day_from, day_to)
+    levels = {name: ticket_levels.get(name, 0) + document_levels.get(name, 0) for name in rules.LEVEL_NAMES.values()}
+    finished, rated = done + printed, sum(levels.values())
+    good = sum(levels[rules.LEVEL_NAMES[lv]] for lv in rules.GOOD_LEVELS)
     marked = tx.one("SELECT COUNT(*) AS n FROM evaluation_unrated u LEFT JOIN evaluations e ON e.ticket_id = u.ticket_id "
                     "WHERE u.day BETWEEN ? AND ? AND e.id IS NULL", (day_from, day_to))["n"]
-    return {"date_from": day_from, "date_to": day_to, "finished": done, "rated": rated, "unrated": done - rated,
-            "unrated_marked": marked, "levels": {name: levels.get(name, 0) for name in rules.LEVEL_NAMES.values()},
-            "good_rate": _rate(good, rated), "unrated_rate": _rate(done - rated, done),
+    return {"date_from": day_from, "date_to": day_to, "finished": finished, "rated": rated, "unrated": finished - rated,
+            "unrated_marked": marked, "levels": levels, "good_rate": _rate(good, rated),
+            "unrated_rate": _rate(finished - rated, finished),
+            "tickets": {"finished": done, "rated": sum(ticket_levels.values())},
+            "documents": {"finished": printed, "rated": sum(document_levels.values())},
             "cases": cases.kpis(tx, day_from, day_to)}
+
+
+def document_figures(reader, day_from: str, day_to: str) -> tuple[int, dict[str, int]]:
+    """Self-printed documents of the numbering days that count as services (printed,
+    or rated whatever their print came to) and their ratings per level name.
+    ``reader`` is a Tx or the Store."""
+    finished = reader.one("SELECT COUNT(*) AS n FROM certificate_issues c "
+                          "LEFT JOIN evaluations e ON e.doc_no = c.doc_no WHERE c.day BETWEEN ? AND ? "
+                          "AND (c.print_state = 'printed' OR e.id IS NOT NULL)", (day_from, day_to))["n"]
+    levels = {r["level_name"]: r["n"] for r in reader.all(
+        "SELECT e.level_name, COUNT(*) AS n FROM evaluations e JOIN certificate_issues c ON c.doc_no = e.doc_no "
+        "WHERE c.day BETWEEN ? AND ? GROUP BY e.level_name", (day_from, day_to))}
+    return finished, levels
 
 
 def _rate(part: int, whole: int) -> float | None:

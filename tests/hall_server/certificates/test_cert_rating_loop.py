@@ -1,8 +1,8 @@
 """A self-printed document's rating in the 好差评 loop (domain.md SS-05, HCP-02/21/22):
 through the HTTP API on a real SQLite file it becomes an immutable evaluation record
 whose subject is the document, queued for the provincial platform in the same
-transaction, with a 差评 case the manager works although it has no window and no
-clerk; the outbox agent delivers it with channel code 5."""
+transaction, with a 差评 case the manager console shows and works although it has no
+window and no clerk; the outbox agent delivers it with channel code 5."""
 from __future__ import annotations
 
 import importlib.util
@@ -97,7 +97,7 @@ def test_the_record_is_immutable_like_any_rating(kiosk, hall, issue, clock):
     assert hall.store.one("SELECT level FROM evaluations")["level"] == 5
 
 
-def test_a_bad_rating_opens_a_case_without_window_or_clerk_that_the_manager_works(
+def test_a_bad_rating_opens_a_case_without_window_or_clerk_that_the_console_shows_and_works(
         kiosk, api, hall, issue, clock):
     doc = printed(kiosk, issue, clock, "real_estate", 3)
     body = rate(kiosk, doc["doc_no"], 1, ["等候时间过长", "操作复杂"]).json()
@@ -117,6 +117,10 @@ def test_a_bad_rating_opens_a_case_without_window_or_clerk_that_the_manager_work
     assert listed["evaluation"]["reasons"] == ["等候时间过长", "操作复杂"]
     assert listed["evaluation"]["service_name"] == "不动产登记信息查询结果"
     assert listed["remaining_working_days"] is not None and "verify" in listed["allowed_actions"]
+    details = manager.get("/console/case-details").json()["cases"][case["id"]]
+    assert (details["doc_no"], details["kiosk"], details["ticket_number"], details["window_name"]) == (
+        doc["doc_no"], "test-kiosk", None, None)
+    assert details["service_name"] == "不动产登记信息查询结果" and details["evaluation"]["channel"] == "kiosk"
     assert manager.get("/cases", params={"window": "w1"}).json()["cases"] == []
 
     steps = [("verify", "已回访，属实"), ("rectify", "自助终端增加操作指引"), ("close", None)]
@@ -127,6 +131,14 @@ def test_a_bad_rating_opens_a_case_without_window_or_clerk_that_the_manager_work
     closed = manager.post(f"/cases/{case['id']}/close")
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
     assert [h["action"] for h in closed.json()["history"]] == ["open", "verify", "rectify", "reply", "close"]
+
+
+def test_an_overdue_document_case_raises_an_alarm_naming_the_document(kiosk, api, issue, clock):
+    doc = printed(kiosk, issue, clock)
+    case_id = rate(kiosk, doc["doc_no"], 2, ["打印不清楚"]).json()["case_id"]
+    clock.advance(days=30)
+    [alarm] = [a for a in api("manager").get("/console/alarms").json()["alarms"] if a["target"] == case_id]
+    assert alarm["kind"] == "case_overdue" and doc["doc_no"] in alarm["message"]
 
 
 def test_rerating_is_refused_and_creates_nothing(kiosk, other_kiosk, hall, issue, clock):
@@ -151,6 +163,45 @@ def test_a_rating_long_after_the_print_is_refused(kiosk, hall, issue, clock):
     late = rate(kiosk, doc["doc_no"], 5)
     assert late.status_code == 409 and late.json()["error"]["code"] == "bad_state"
     assert count(hall, "evaluations") == count(hall, "certificate_evaluations") == 0
+
+
+def finish(api) -> dict:
+    """A ticket issued and served to 'done' at window 1."""
+    ticket = api("kiosk").post("/tickets", {"category_code": "A"}).json()
+    for action in ("call-next", "start", "finish"):
+        assert api("counter").post(f"/windows/w1/{action}").status_code == 200
+    return ticket
+
+
+def test_summaries_and_statistics_count_document_ratings(kiosk, api, hall, issue, clock):
+    served = [finish(api) for _ in range(2)]
+    assert api("counter").post("/evaluations", {"ticket_id": served[0]["id"], "level": 5, "channel": "pad"}).status_code == 201
+    bad = printed(kiosk, issue, clock, "income_tax", 0)
+    assert rate(kiosk, bad["doc_no"], 1, ["等候时间过长"]).status_code == 201
+    printed(kiosk, issue, clock, "medical_insurance", 0)                        # printed, not rated: 未评
+    failed = issue(kiosk, "real_estate", 0).json()
+    kiosk.post(f"/certificates/{failed['doc_no']}/printed", {"result": "failed", "reason": "缺纸"})  # no service
+
+    manager = api("manager")
+    s = manager.get("/evaluations/summary").json()
+    assert (s["finished"], s["rated"], s["unrated"]) == (4, 2, 2)
+    assert s["tickets"] == {"finished": 2, "rated": 1} and s["documents"] == {"finished": 2, "rated": 1}
+    assert s["levels"]["非常满意"] == 1 and s["levels"]["非常不满意"] == 1
+    assert (s["good_rate"], s["unrated_rate"], s["cases"]["opened"]) == (0.5, 0.5, 1)
+
+    console = manager.get("/console/stats").json()["satisfaction"]
+    assert (console["count"], console["levels"]["1"], console["good"]) == (2, 1, 1)
+    assert (console["done"], console["unrated"], console["unrated_rate"]) == (4, 2, 0.5)
+    assert console["documents"] == {"done": 2, "rated": 1}
+    assert manager.get("/console/stats").json()["cases"]["opened"] == 1
+    assert manager.get("/stats").json()["satisfaction"]["count"] == 2
+
+    report = manager.get("/outbox/report").json()
+    assert [r["dedupe_key"] for r in report["records"] if r["channel"] == "kiosk"] == [f"{bad['doc_no']}#1"]
+    assert report["counts"]["total"] == 2
+    listed = manager.get("/evaluations", params={"channel": "kiosk"}).json()["evaluations"]
+    assert [e["doc_no"] for e in listed] == [bad["doc_no"]] and listed[0]["gbt39046"]["评价渠道"] == "政务大厅其他终端"
+    assert listed[0]["upstream"]["state"] == "queued" and listed[0]["case_id"]
 
 
 def test_kiosk_maps_to_channel_code_5_in_the_defaults_and_the_example_hall():

@@ -11,6 +11,7 @@ import pytest
 
 from hall_server import housekeeping
 from hall_server.app import Settings, build_hall
+from hall_server.engine import evaluations
 from hall_server.store import Store, db, migrations
 
 DAY = "2026-11-23"
@@ -184,5 +185,9 @@ def test_housekeeping_reports_the_earlier_self_print_ratings_once(upgraded, hall
         assert (case["doc_no"], case["evaluation_id"], case["window_id"], case["state"]) == (
             "YB20261123000017", records[1]["id"], None, "pending_verify")
         assert case["opened_at"] == f"{DAY}T12:00:00+08:00"
+        with hall.store.transaction(hall.now()) as tx:
+            s = evaluations.summary(tx, DAY, DAY)
+        assert (s["tickets"], s["documents"]) == ({"finished": 2, "rated": 2}, {"finished": 2, "rated": 2})
+        assert s["cases"]["opened"] == 2 and s["levels"]["非常不满意"] == 2
     finally:
         hall.store.close()

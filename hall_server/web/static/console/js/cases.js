@@ -1,5 +1,6 @@
 // 差评整改: every case with its deadline and overdue mark; each step of the loop
 // (核实, 整改, 反馈, 申诉, 关闭 — whatever GET /console/context lists) with a note; history.
+// A self-printed document's case shows its document number and kiosk: it has no window or clerk.
 import { api, attempt, fmt, h, replaceChildren, requestId, t, tOr } from "./core.js";
 import { startPage } from "./shell.js";
 
@@ -34,10 +35,10 @@ function caseRow(c) {
   const e = d.evaluation || {};
   return h("tr", { dataset: { case: c.id, state: c.state }, "aria-selected": String(chosen === c.id), tabindex: "0",
     onclick: () => select(c.id), onkeydown: (ev) => { if (ev.key === "Enter") select(c.id); } },
-    h("td", { class: "ticket" }, h("b", {}, d.ticket_number || "—")),
+    h("td", { class: "ticket" }, h("b", {}, d.ticket_number || d.doc_no || "—")),
     h("td", {}, h("span", { class: `lvl lvl-${c.level}` }, tOr(`level.${c.level}`, c.level_name))),
     h("td", {}, (e.reasons || []).join("、") || "—"),
-    h("td", {}, d.window_name || "—"),
+    h("td", {}, d.window_name || (d.kiosk ? t("cases.kiosk", { kiosk: d.kiosk }) : "—")),
     h("td", {}, d.clerk_name || "—"),
     h("td", {}, h("span", { class: `pill ${isOpen(c) ? "state-paused" : "state-closed"}` }, stateName(c))),
     h("td", { class: "nowrap" }, fmt.dateTime(c.opened_at)),
@@ -89,14 +90,14 @@ function renderDetail() {
   const row = (label, value) => [h("dt", {}, label), h("dd", {}, value ?? "—")];
   replaceChildren(body,
     h("dl", { class: "kv" },
-      row(t("cases.f.ticket"), d.ticket_number),
+      d.doc_no ? row(t("cases.f.document"), d.doc_no) : row(t("cases.f.ticket"), d.ticket_number),
       row(t("cases.f.level"), h("span", { class: `lvl lvl-${c.level}` }, tOr(`level.${c.level}`, c.level_name))),
       row(t("cases.f.reasons"), (e.reasons || []).join("、") || null),
       row(t("cases.f.comment"), e.comment),
       row(t("cases.f.channel"), e.channel ? tOr(`channel.${e.channel}`, e.channel) : null),
       row(t("cases.f.service"), [d.category_name, d.service_name].filter(Boolean).join(" · ") || null),
-      row(t("cases.f.window"), d.window_name),
-      row(t("cases.f.clerk"), d.clerk_name),
+      d.doc_no ? row(t("cases.f.kiosk"), d.kiosk) : row(t("cases.f.window"), d.window_name),
+      d.doc_no ? null : row(t("cases.f.clerk"), d.clerk_name),
       row(t("cases.f.state"), stateName(c)),
       row(t("cases.f.deadline"), h("span", { class: c.overdue ? "overdue" : "" }, fmt.dateTime(c.deadline),
         c.overdue ? ` ${t("cases.overdue")}` : ""))),
