@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,8 @@ from hall_server.errors import HallError, invalid, unauthenticated
 from hall_server.store import Store, Tx
 
 ROLES = ("kiosk", "counter", "display", "agent", "manager", "admin")
+# Names without an account whose failed logins are counted (see Authenticator._stranger).
+STRANGERS_KEPT = 10_000
 _hasher = PasswordHasher()
 
 
@@ -73,13 +76,17 @@ def revoke(tx: Tx, subject: str) -> int:
 class Authenticator:
     """Resolves bearer tokens (with a small cache) and runs logins."""
 
-    def __init__(self, store: Store, *, ttl_hours: float, max_failures: int, lockout_minutes: float):
+    def __init__(self, store: Store, *, ttl_hours: float, max_failures: int, lockout_minutes: float,
+                 strangers_kept: int = STRANGERS_KEPT):
         self.store = store
         self.ttl = timedelta(hours=ttl_hours)
         self.max_failures = max_failures
         self.lockout = timedelta(minutes=lockout_minutes)
         self._cache: dict[str, Principal] = {}
         self._data_version: int | None = None
+        # name digest -> (failures, locked_until), least recently failed first
+        self._strangers: OrderedDict[bytes, tuple[int, str | None]] = OrderedDict()
+        self._strangers_kept = strangers_kept
 
     def principal(self, token: str | None, now: datetime) -> Principal:
         if not token:
@@ -115,24 +122,73 @@ class Authenticator:
         """A session for the user, or the error to answer with. The error is returned,
         not raised, so the failure count it wrote commits with the transaction."""
         user = tx.one("SELECT * FROM users WHERE username = ?", (username,))
-        wrong = HallError("unauthenticated", "用户名或密码错误", "wrong username or password")
         if user is None or user["disabled"]:
-            _hasher_dummy_verify()
-            return wrong
+            return self._stranger(username, tx.at)
         if user["locked_until"] and user["locked_until"] > iso(tx.at):
-            return HallError("locked", f"连续登录失败次数过多，账号已锁定至 {user['locked_until'][11:16]}",
-                            f"too many failed logins; locked until {user['locked_until']}", status=423)
+            return _locked(user["locked_until"])
         if not _verify(user["password_hash"], password):
             failures = user["failed_count"] + 1
             locked = iso(tx.at + self.lockout) if failures >= self.max_failures else None
             tx.update("users", "username", username, {"failed_count": 0 if locked else failures, "locked_until": locked})
-            return wrong
+            return _wrong()
         tx.update("users", "username", username, {"failed_count": 0, "locked_until": None})
         expires = tx.at + self.ttl
         window = window_id or user["window_id"]
         token = issue_token(tx, kind="session", subject=username, role=user["role"], window_id=window, expires_at=expires)
         return {"token": token, "role": user["role"], "expires_at": iso(expires), "window_id": window,
                 "display_name": user["display_name"], "staff_no": user["staff_no"]}
+
+
+    def _stranger(self, username: str, at: datetime) -> HallError:
+        """A name without an (enabled) account fails, counts and locks exactly as an
+        account does with a wrong password, so that no sequence of answers (401, then
+        423 with the time it unlocks) tells which names exist. Counted in memory, for
+        the ``strangers_kept`` names that failed last (an account's count is in the
+        database); a name forgotten, or the server restarted, starts again at zero."""
+        key = _name_key(username)
+        failures, locked_until = self._strangers.pop(key, (0, None))
+        if locked_until and locked_until > iso(at):
+            self._strangers[key] = (failures, locked_until)
+            return _locked(locked_until)
+        _hasher_dummy_verify()   # the time a wrong password takes
+        failures += 1
+        locked = iso(at + self.lockout) if failures >= self.max_failures else None
+        self._strangers[key] = (0 if locked else failures, locked)
+        if len(self._strangers) > self._strangers_kept:
+            self._forget_strangers(iso(at))
+        return _wrong()
+
+    def _forget_strangers(self, now: str) -> None:
+        """Drop the names that hold nothing (lock over, no failure since), then, if
+        still too many, those that failed longest ago."""
+        spent = [key for key, (failures, until) in self._strangers.items() if not failures and (until or "") <= now]
+        for key in spent:
+            del self._strangers[key]
+        while len(self._strangers) > self._strangers_kept:
+            self._strangers.popitem(last=False)
+
+    def locked_until(self, tx: Tx, username: str) -> str | None:
+        """Until when this name is locked, if it is now (for the audit log only)."""
+        user = tx.one("SELECT locked_until, disabled FROM users WHERE username = ?", (username,))
+        if user is not None and not user["disabled"]:
+            until = user["locked_until"]
+        else:
+            until = self._strangers.get(_name_key(username), (0, None))[1]
+        return until if until and until > iso(tx.at) else None
+
+
+def _wrong() -> HallError:
+    return HallError("unauthenticated", "用户名或密码错误", "wrong username or password")
+
+
+def _locked(until: str) -> HallError:
+    return HallError("locked", f"连续登录失败次数过多，账号已锁定至 {until[11:16]}",
+                     f"too many failed logins; locked until {until}", status=423)
+
+
+def _name_key(username: str) -> bytes:
+    """A fixed-size key per name (the name itself is not kept in memory)."""
+    return hashlib.blake2b(username.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _verify(stored: str, password: str) -> bool:

@@ -44,22 +44,25 @@ async def login(body: Login, request: Request):
     with hall.store.transaction(hall.now()) as tx:
         outcome = auth.login(tx, body.username, body.password, body.window_id)
         audit(tx, anonymous, "auth.login", body.username,
-              "ok" if isinstance(outcome, dict) else f"refused:{outcome.code}", _lock_detail(tx, body.username, outcome))
+              "ok" if isinstance(outcome, dict) else f"refused:{outcome.code}",
+              _lock_detail(tx, auth, body.username, outcome))
     if isinstance(outcome, HallError):
         raise outcome
     return outcome
 
 
-def _lock_detail(tx, username: str, outcome) -> dict | None:
-    """A refused login on a locked account (the failure that locked it, and any try
+def _lock_detail(tx, auth, username: str, outcome) -> dict | None:
+    """A refused login on a locked name (the failure that locked it, and any try
     after) records until when: lock-out is a security event (domain.md SEC-04).
-    Only in the audit row: the answer must not tell which user names exist."""
+    Names without an account lock too, so that the answers do not tell which exist;
+    whether it was one is only in the audit row."""
     if isinstance(outcome, dict):
         return None
-    row = tx.one("SELECT locked_until FROM users WHERE username = ?", (username,))
-    if row and row["locked_until"] and row["locked_until"] > iso(tx.at):
-        return {"locked_until": row["locked_until"]}
-    return None
+    until = auth.locked_until(tx, username)
+    if until is None:
+        return None
+    known = tx.one("SELECT 1 FROM users WHERE username = ? AND NOT disabled", (username,))
+    return {"locked_until": until, "account": bool(known)}
 
 
 @router.post("/auth/logout")

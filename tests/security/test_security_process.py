@@ -2,7 +2,8 @@
 (issue 8, security; the in-process variants are in tests/hall_server/test_server_services.py).
 
 - five wrong passwords lock the account (等保 2.0 login-failure handling, domain.md
-  SEC-02); an unknown user gets the same answer as a wrong password;
+  SEC-02); an unknown user gets the same answers as a wrong password, locks the same
+  way and tells the same unlock time, so no sequence of attempts reveals a name;
 - a session past its expiry is refused, also after the token was cached;
 - ``admin revoke`` run beside the running server stops the token at once;
 - passwords and tokens are never stored in clear (not in any table, the WAL or the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import time
@@ -36,7 +38,8 @@ def served(tmp_path_factory, runner):
     config = runner.all_day_hall(root / "hall.toml", port)
     tokens = runner.prepare_tokens(root / "data", {"kiosk-1": ("kiosk", None), "kiosk-2": ("kiosk", None),
                                                    "w09": ("counter", "w09"), "manager-pc": ("manager", None)}, config,
-                                   users={"mgr": (PASSWORD, "manager", None), "clerk": (CLERK_PASSWORD, "counter", "w09")})
+                                   users={"mgr": (PASSWORD, "manager", None), "clerk": (CLERK_PASSWORD, "counter", "w09"),
+                                          "wang": (PASSWORD, "manager", None)})
     server = runner.HallRun(root / "data", port=port, config=config).start()
     server.tokens, server.config_path = tokens, config
     yield server
@@ -79,6 +82,29 @@ def test_five_wrong_passwords_lock_the_account_and_the_audit_says_so(served):
     ok = login(served, "clerk", CLERK_PASSWORD)     # another account is not affected
     assert ok.status_code == 200 and ok.json()["role"] == "counter" and ok.json()["window_id"] == "w09"
     assert audit(served, "auth.login", "clerk")[-1]["result"] == "ok"
+
+
+TIME = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d|\b\d\d:\d\d\b")
+
+
+def test_an_unknown_name_answers_as_an_account_through_the_lock(served):
+    """The same attempts, interleaved, on an account and on a name that is none: the
+    same status, code and messages each time, the lock times alike (taken a moment
+    apart, they may differ by that moment)."""
+    pairs = []
+    for attempt in range(6):
+        password = PASSWORD if attempt == 5 else f"wrong-{attempt}"   # the right one, too late
+        pairs.append((login(served, "wang", password), login(served, "nobody-by-this-name", password)))
+    for known, unknown in pairs:
+        assert known.status_code == unknown.status_code
+        assert TIME.sub(b"<time>", known.content) == TIME.sub(b"<time>", unknown.content)
+    assert [known.status_code for known, _ in pairs] == [401] * 5 + [423]
+    untils = [datetime.fromisoformat(r.json()["error"]["message_en"].rsplit(" ", 1)[1]) for r in pairs[-1]]
+    assert abs(untils[0] - untils[1]) < timedelta(seconds=5)
+    assert timedelta(minutes=14) < untils[0] - datetime.now(untils[0].tzinfo) <= timedelta(minutes=15)
+    assert all(r.json()["error"]["message"].endswith(u.strftime("%H:%M")) for r, u in zip(pairs[-1], untils))
+    details = [json.loads(audit(served, "auth.login", name)[-1]["detail"]) for name in ("wang", "nobody-by-this-name")]
+    assert [d["account"] for d in details] == [True, False]        # only the audit log tells
 
 
 def test_an_expired_session_is_refused_even_once_cached(served, runner):
