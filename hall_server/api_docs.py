@@ -47,7 +47,23 @@ def markdown(app) -> str:
             rows.append((path, method, route_roles(route), summary))
     for path, method, who, summary in sorted(rows):
         lines.append(f"| {method} | `{path}` | {who} | {summary} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + error_lines()) + "\n"
+
+
+def error_lines() -> list[str]:
+    """Every error code with its HTTP status (API.md names the common ones)."""
+    from hall_server.errors import STATUS_BY_CODE
+    lines = ["", "## Error codes", "",
+             "`request_timeout` (408) answers any request whose headers or body did not arrive within "
+             "`[server] header_timeout_seconds` / `body_timeout_seconds`; the connection is then closed. "
+             "`locked` (423) answers a login to any name, an account or not, after `login_max_failures` "
+             "failures, until the time it names. A change refused with 403 is recorded in the audit log. "
+             "Each code's usual status (`invalid_input` is also 400 for a body that is not JSON and 405 "
+             "for a wrong method):", "",
+             "| code | status |", "|---|---|"]
+    for code, status in sorted(STATUS_BY_CODE.items(), key=lambda item: (item[1], item[0])):
+        lines.append(f"| `{code}` | {status} |")
+    return lines
 
 
 def main() -> int:
