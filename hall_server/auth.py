@@ -2,6 +2,7 @@
 tokens, hashed device tokens, and the principal a request acts as."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from collections import OrderedDict
@@ -118,15 +119,40 @@ class Authenticator:
             self._cache.clear()
             self._data_version = version
 
-    def login(self, tx: Tx, username: str, password: str, window_id: str | None) -> dict | HallError:
+    async def check_password(self, username: str, password: str, now: datetime) -> "PasswordCheck | None":
+        """The slow half of a login, off the event loop: argon2 takes tens of
+        milliseconds of CPU, and on the loop every kiosk and window of the hall would
+        wait for it (and for the store, whose transaction :meth:`login` then holds).
+        A name without an account spends the same time on a dummy hash; a locked
+        name (account or not) spends none, as before. Pass the result to :meth:`login`."""
+        user = self.store.one("SELECT password_hash, disabled, locked_until FROM users WHERE username = ?",
+                              (username,))
+        if user is None or user["disabled"]:
+            locked_until = self._strangers.get(_name_key(username), (0, None))[1]
+            stored = None
+        else:
+            locked_until, stored = user["locked_until"], user["password_hash"]
+        if locked_until and locked_until > iso(now):
+            return None
+        ok = await asyncio.to_thread(_verify, stored or _DUMMY, password)
+        return PasswordCheck(stored, ok and stored is not None)
+
+    def login(self, tx: Tx, username: str, password: str, window_id: str | None,
+              checked: "PasswordCheck | None" = None) -> dict | HallError:
         """A session for the user, or the error to answer with. The error is returned,
-        not raised, so the failure count it wrote commits with the transaction."""
+        not raised, so the failure count it wrote commits with the transaction.
+        ``checked``: what :meth:`check_password` found just before (else the password
+        is verified here, on the caller's thread)."""
         user = tx.one("SELECT * FROM users WHERE username = ?", (username,))
         if user is None or user["disabled"]:
-            return self._stranger(username, tx.at)
+            return self._stranger(username, tx.at, timed=checked is not None)
         if user["locked_until"] and user["locked_until"] > iso(tx.at):
             return _locked(user["locked_until"])
-        if not _verify(user["password_hash"], password):
+        if checked is not None and checked.stored == user["password_hash"]:
+            ok = checked.ok
+        else:   # no check, or the password changed in between (admin reset): verify this one
+            ok = _verify(user["password_hash"], password)
+        if not ok:
             failures = user["failed_count"] + 1
             locked = iso(tx.at + self.lockout) if failures >= self.max_failures else None
             tx.update("users", "username", username, {"failed_count": 0 if locked else failures, "locked_until": locked})
@@ -139,7 +165,7 @@ class Authenticator:
                 "display_name": user["display_name"], "staff_no": user["staff_no"]}
 
 
-    def _stranger(self, username: str, at: datetime) -> HallError:
+    def _stranger(self, username: str, at: datetime, timed: bool = False) -> HallError:
         """A name without an (enabled) account fails, counts and locks exactly as an
         account does with a wrong password, so that no sequence of answers (401, then
         423 with the time it unlocks) tells which names exist. Counted in memory, for
@@ -150,7 +176,8 @@ class Authenticator:
         if locked_until and locked_until > iso(at):
             self._strangers[key] = (failures, locked_until)
             return _locked(locked_until)
-        _hasher_dummy_verify()   # the time a wrong password takes
+        if not timed:                # check_password spent it already
+            _hasher_dummy_verify()   # the time a wrong password takes
         failures += 1
         locked = iso(at + self.lockout) if failures >= self.max_failures else None
         self._strangers[key] = (0 if locked else failures, locked)
@@ -175,6 +202,15 @@ class Authenticator:
         else:
             until = self._strangers.get(_name_key(username), (0, None))[1]
         return until if until and until > iso(tx.at) else None
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """What :meth:`Auth.check_password` found: the hash it checked against (None for a
+    name without an account) and whether the password matched it."""
+
+    stored: str | None
+    ok: bool
 
 
 def _wrong() -> HallError:

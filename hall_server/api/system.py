@@ -41,8 +41,9 @@ async def login(body: Login, request: Request):
     hall: Hall = request.app.state.hall
     auth = request.app.state.auth
     anonymous = Principal(body.username, "anonymous", "session", "-")
+    checked = await auth.check_password(body.username, body.password, hall.now())
     with hall.store.transaction(hall.now()) as tx:
-        outcome = auth.login(tx, body.username, body.password, body.window_id)
+        outcome = auth.login(tx, body.username, body.password, body.window_id, checked)
         audit(tx, anonymous, "auth.login", body.username,
               "ok" if isinstance(outcome, dict) else f"refused:{outcome.code}",
               _lock_detail(tx, auth, body.username, outcome))
