@@ -8,8 +8,6 @@ exit code 4 = stop the queue). Skipped, with the reason, only when cupsd cannot 
 from __future__ import annotations
 
 import os
-import pwd
-import re
 import shutil
 import subprocess
 import time
@@ -19,6 +17,7 @@ import pytest
 
 from kiosk.documents.certificate import CertificateDocument
 from kiosk.documents.cups import CupsQueue
+from kiosk.documents.demo_printer import cups_pdf_output_dir
 from kiosk.documents.printing import CertificatePrinter, printer_status
 
 PDF_QUEUE, JAM_QUEUE, PAUSED_QUEUE = "hallterm-test-pdf", "hallterm-test-jam", "hallterm-test-paused"
@@ -66,18 +65,6 @@ def finished_output(out_dir: Path, pattern: str, before: set, timeout: float = 3
             last_size = size
         time.sleep(0.3)
     raise AssertionError(f"cups-pdf wrote no complete {pattern} within {timeout} s")
-
-
-def cups_pdf_output_dir() -> Path:
-    """cups-pdf's ``Out`` directory for jobs of this user (/etc/cups/cups-pdf.conf)."""
-    out = "/var/spool/cups-pdf/${USER}"
-    conf = Path("/etc/cups/cups-pdf.conf")
-    if conf.exists():
-        for line in conf.read_text(errors="replace").splitlines():
-            if re.match(r"^\s*Out\s+", line):
-                out = line.split(None, 1)[1].strip()
-    user = pwd.getpwuid(os.getuid())
-    return Path(out.replace("${HOME}", user.pw_dir).replace("${USER}", user.pw_name))
 
 
 @pytest.fixture(scope="module")
