@@ -119,16 +119,23 @@ def _project_no(hall, ticket: Ticket, window: dict) -> str:
 
 
 def _service_fields(hall, code: str | None) -> dict:
+    service = next((s for s in hall.config.services if s.code == code), None)
+    return _subject_fields(hall, code, service.name if service else None,
+                           service.guide.department if service else "",
+                           records.promise_type(service.guide.time_limit) if service else "即办件")
+
+
+def _subject_fields(hall, code: str | None, name: str | None, department: str, promise_type: str) -> dict:
+    """事项 and 受理部门 fields of a record: the service's (or certificate type's) name
+    and department, overridden by ``record.services.<code>`` where it gives codes."""
     settings = hall.config.evaluation_loop.record
     extra = settings.services.get(code or "")
-    service = next((s for s in hall.config.services if s.code == code), None)
     return {
-        "service_name": service.name if service else None,
+        "service_name": name,
         "implementation_code": (extra.implementation_code if extra else "") or code,
         "handle_item_code": extra.handle_item_code if extra else "",
-        "promise_type": records.promise_type(service.guide.time_limit) if service else "即办件",
-        "department_name": (extra.department if extra else "") or (service.guide.department if service else "")
-        or settings.department,
+        "promise_type": promise_type,
+        "department_name": (extra.department if extra else "") or department or settings.department,
         "department_code": (extra.department_code if extra else "") or settings.department_code,
     }
 
@@ -187,18 +194,8 @@ def _build_document(hall, tx: Tx, document: dict, level: int, reasons: list[str]
 def _document_fields(hall, type_code: str) -> dict:
     """事项 and 受理部门 of a certificate type: its name and department from
     ``[[certificates.types]]``, codes from ``record.services.<type code>`` when given."""
-    settings = hall.config.evaluation_loop.record
-    extra = settings.services.get(type_code)
     kind = next((t for t in hall.config.certificates.types if t.code == type_code), None)  # also a disabled one
-    return {
-        "service_name": kind.name if kind else None,
-        "implementation_code": (extra.implementation_code if extra else "") or type_code,
-        "handle_item_code": extra.handle_item_code if extra else "",
-        "promise_type": "即办件",
-        "department_name": ((extra.department if extra else "") or (kind.department if kind else "")
-                            or settings.department),
-        "department_code": (extra.department_code if extra else "") or settings.department_code,
-    }
+    return _subject_fields(hall, type_code, kind.name if kind else None, kind.department if kind else "", "即办件")
 
 
 def report_earlier_document_ratings(hall, tx: Tx, limit: int = 100) -> int:
