@@ -124,8 +124,6 @@ def failure(hall: Hall, principal: Principal, action: str, target: str | None, c
         log.error("could not audit refused %s by %s", action, principal.subject)
 
 
-
-
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 _NAMING = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _ID_NUMBER_LIKE = re.compile(r"\d{15}")
